@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.RegularExpressions;
+using AcmePS.Core.Crypto;
+using Newtonsoft.Json;
+
+namespace AcmePS.Core.Vault
+{
+    /// <summary>
+    /// The vault's layout over an <see cref="IVaultStore"/>:
+    /// vault.json; servers/&lt;server&gt;/server.json; …/accounts/&lt;account&gt;/{account.json, account.key};
+    /// …/accounts/&lt;account&gt;/orders/&lt;order&gt;/{order.json, cert.key, cert.pem, chain-N.pem}.
+    /// </summary>
+    public sealed class AcmeVault
+    {
+        private static readonly JsonSerializerSettings Json = new JsonSerializerSettings
+        {
+            Formatting = Formatting.Indented,
+            NullValueHandling = NullValueHandling.Ignore,
+            DateParseHandling = DateParseHandling.DateTimeOffset,
+        };
+
+        public AcmeVault(IVaultStore store)
+        {
+            Store = store;
+        }
+
+        public IVaultStore Store { get; }
+
+        public static AcmeVault OpenDefault() => new AcmeVault(new FileVaultStore(FileVaultStore.DefaultRoot()));
+
+        // ---- config -------------------------------------------------------------------------------------------
+
+        public VaultConfig Config
+        {
+            get
+            {
+                var config = ReadJson<VaultConfig>("vault.json") ?? new VaultConfig();
+                if (config.SchemaVersion > VaultConfig.CurrentSchema)
+                    throw new AcmeException("AcmeVaultSchemaTooNew", AcmeErrorKind.InvalidData,
+                        $"The vault at {Store.Location} has schema {config.SchemaVersion}; this AcmePS reads up to {VaultConfig.CurrentSchema}. Update AcmePS.");
+                return config;
+            }
+        }
+
+        public void SaveConfig(VaultConfig config) => WriteJson("vault.json", config);
+
+        // ---- servers ------------------------------------------------------------------------------------------
+
+        public static string ServerIdFor(Uri directoryUrl)
+        {
+            string id = directoryUrl.Host + (directoryUrl.IsDefaultPort ? "" : "_" + directoryUrl.Port) + directoryUrl.AbsolutePath;
+            return Sanitize(id);
+        }
+
+        public IReadOnlyList<ServerRecord> Servers() =>
+            Store.ListFolders("servers").Select(GetServer).Where(s => s != null).ToList();
+
+        public ServerRecord GetServer(string id) => ReadJson<ServerRecord>($"servers/{id}/server.json");
+
+        public void SaveServer(ServerRecord server) => WriteJson($"servers/{server.Id}/server.json", server);
+
+        // ---- accounts -----------------------------------------------------------------------------------------
+
+        public static string AccountIdFor(Uri accountUrl)
+        {
+            string last = accountUrl.AbsolutePath.TrimEnd('/').Split('/').Last();
+            return Sanitize(string.IsNullOrEmpty(last) ? accountUrl.AbsoluteUri : last);
+        }
+
+        public IReadOnlyList<AccountRecord> Accounts(string serverId) =>
+            Store.ListFolders($"servers/{serverId}/accounts").Select(a => GetAccount(serverId, a)).Where(a => a != null).ToList();
+
+        public AccountRecord GetAccount(string serverId, string accountId) =>
+            ReadJson<AccountRecord>($"servers/{serverId}/accounts/{accountId}/account.json");
+
+        public AcmeKey GetAccountKey(AccountRecord account)
+        {
+            string pem = Store.Read($"{AccountFolder(account)}/account.key");
+            if (pem == null)
+                throw new AcmeException("AcmeAccountKeyMissing", AcmeErrorKind.InvalidData,
+                    $"The key of account {account.Id} is missing from the vault at {Store.Location}.") { Target = account.Id };
+            return AcmeKey.FromPem(pem);
+        }
+
+        /// <summary>Writes the key first: an account record never exists without its key.</summary>
+        public void SaveAccount(AccountRecord account, AcmeKey key = null)
+        {
+            if (key != null) Store.Write($"{AccountFolder(account)}/account.key", key.ToPem(), secret: true);
+            WriteJson($"{AccountFolder(account)}/account.json", account);
+        }
+
+        private static string AccountFolder(AccountRecord a) => $"servers/{a.ServerId}/accounts/{a.Id}";
+
+        // ---- orders and certificates --------------------------------------------------------------------------
+
+        public static string OrderFolder(string serverId, string accountId, string name) => $"servers/{serverId}/accounts/{accountId}/orders/{name}";
+
+        public static string OrderFolder(OrderRecord o) => OrderFolder(o.ServerId, o.AccountId, o.Name);
+
+        public IReadOnlyList<OrderRecord> Orders(string serverId, string accountId) =>
+            Store.ListFolders($"servers/{serverId}/accounts/{accountId}/orders")
+                .Select(n => GetOrder(serverId, accountId, n)).Where(o => o != null).ToList();
+
+        public OrderRecord GetOrder(string serverId, string accountId, string name) =>
+            ReadJson<OrderRecord>($"{OrderFolder(serverId, accountId, name)}/order.json");
+
+        public void SaveOrder(OrderRecord order) => WriteJson($"{OrderFolder(order)}/order.json", order);
+
+        public void DeleteOrder(OrderRecord order) => Store.DeleteFolder(OrderFolder(order));
+
+        public string ReadOrderFile(OrderRecord order, string file) => Store.Read($"{OrderFolder(order)}/{file}");
+
+        public void WriteOrderFile(OrderRecord order, string file, string text, bool secret = false) =>
+            Store.Write($"{OrderFolder(order)}/{file}", text, secret);
+
+        public void DeleteOrderFile(OrderRecord order, string file) => Store.Delete($"{OrderFolder(order)}/{file}");
+
+        public string OrderFilePath(OrderRecord order, string file) => Store.LocalPath($"{OrderFolder(order)}/{file}");
+
+        // ---- helpers ------------------------------------------------------------------------------------------
+
+        private T ReadJson<T>(string path) where T : class
+        {
+            string text = Store.Read(path);
+            if (text == null) return null;
+            try
+            {
+                return JsonConvert.DeserializeObject<T>(text, Json);
+            }
+            catch (JsonException ex)
+            {
+                throw new AcmeException("AcmeVaultFileInvalid", AcmeErrorKind.InvalidData,
+                    $"The vault file {path} in {Store.Location} is not valid JSON: {ex.Message}", ex) { Target = path };
+            }
+        }
+
+        private void WriteJson(string path, object value) => Store.Write(path, JsonConvert.SerializeObject(value, Json));
+
+        private static readonly Regex Unsafe = new Regex("[^A-Za-z0-9._!-]+", RegexOptions.Compiled);
+
+        private static string Sanitize(string text) => Unsafe.Replace(text, "_").Trim('_', '.');
+    }
+}

@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Generic;
+using AcmePS.Core.Protocol;
+using Newtonsoft.Json;
+
+namespace AcmePS.Core.Vault
+{
+    /// <summary>vault.json: the schema version and the user's defaults.</summary>
+    public sealed class VaultConfig
+    {
+        public const int CurrentSchema = 1;
+
+        [JsonProperty("schemaVersion")] public int SchemaVersion { get; set; } = CurrentSchema;
+        [JsonProperty("defaultServer")] public string DefaultServer { get; set; }
+    }
+
+    /// <summary>servers/&lt;id&gt;/server.json</summary>
+    public sealed class ServerRecord
+    {
+        [JsonProperty("id")] public string Id { get; set; }
+        [JsonProperty("name")] public string Name { get; set; }
+        [JsonProperty("directoryUrl")] public Uri DirectoryUrl { get; set; }
+        [JsonProperty("trustedRootPem")] public string TrustedRootPem { get; set; }
+        [JsonProperty("defaultAccount")] public string DefaultAccount { get; set; }
+        [JsonProperty("termsOfService")] public string TermsOfService { get; set; }
+        [JsonProperty("externalAccountRequired")] public bool ExternalAccountRequired { get; set; }
+        [JsonProperty("created")] public DateTimeOffset Created { get; set; }
+    }
+
+    /// <summary>servers/&lt;id&gt;/accounts/&lt;id&gt;/account.json (the key is account.key beside it).</summary>
+    public sealed class AccountRecord
+    {
+        [JsonProperty("id")] public string Id { get; set; }
+        [JsonProperty("serverId")] public string ServerId { get; set; }
+        [JsonProperty("url")] public Uri Url { get; set; }
+        [JsonProperty("status")] public string Status { get; set; }
+        [JsonProperty("contact")] public List<string> Contact { get; set; } = new List<string>();
+        [JsonProperty("keyType")] public string KeyType { get; set; }
+        [JsonProperty("created")] public DateTimeOffset Created { get; set; }
+    }
+
+    /// <summary>…/orders/&lt;name&gt;/order.json: the order as the CA last described it, and the certificate it gave.</summary>
+    public sealed class OrderRecord
+    {
+        [JsonProperty("name")] public string Name { get; set; }
+        [JsonProperty("serverId")] public string ServerId { get; set; }
+        [JsonProperty("accountId")] public string AccountId { get; set; }
+        [JsonProperty("url")] public Uri Url { get; set; }
+        [JsonProperty("status")] public string Status { get; set; }
+        [JsonProperty("dnsNames")] public List<string> DnsNames { get; set; } = new List<string>();
+        [JsonProperty("authorizations")] public List<Uri> Authorizations { get; set; } = new List<Uri>();
+        [JsonProperty("finalize")] public Uri Finalize { get; set; }
+        [JsonProperty("certificateUrl")] public Uri CertificateUrl { get; set; }
+        [JsonProperty("expires")] public DateTimeOffset? Expires { get; set; }
+        [JsonProperty("error")] public AcmeProblem Error { get; set; }
+        [JsonProperty("keyType")] public string KeyType { get; set; }
+        [JsonProperty("created")] public DateTimeOffset Created { get; set; }
+        [JsonProperty("updated")] public DateTimeOffset Updated { get; set; }
+        [JsonProperty("certificate")] public CertificateRecord Certificate { get; set; }
+    }
+
+    /// <summary>What the vault knows of an issued certificate; the PEM files sit beside order.json.</summary>
+    public sealed class CertificateRecord
+    {
+        [JsonProperty("thumbprint")] public string Thumbprint { get; set; }
+        [JsonProperty("serialNumber")] public string SerialNumber { get; set; }
+        [JsonProperty("subject")] public string Subject { get; set; }
+        [JsonProperty("issuer")] public string Issuer { get; set; }
+        [JsonProperty("notBefore")] public DateTimeOffset NotBefore { get; set; }
+        [JsonProperty("notAfter")] public DateTimeOffset NotAfter { get; set; }
+        [JsonProperty("dnsNames")] public List<string> DnsNames { get; set; } = new List<string>();
+        /// <summary>Chain files: [0] is the default chain (cert.pem), then each alternate (chain-1.pem, …).</summary>
+        [JsonProperty("chains")] public List<ChainRecord> Chains { get; set; } = new List<ChainRecord>();
+        [JsonProperty("issued")] public DateTimeOffset Issued { get; set; }
+        [JsonProperty("revoked")] public DateTimeOffset? Revoked { get; set; }
+        [JsonProperty("revocationReason")] public string RevocationReason { get; set; }
+    }
+
+    public sealed class ChainRecord
+    {
+        [JsonProperty("file")] public string File { get; set; }
+        /// <summary>The common name of the chain's top issuer, for choosing a preferred chain.</summary>
+        [JsonProperty("rootIssuer")] public string RootIssuer { get; set; }
+    }
+}

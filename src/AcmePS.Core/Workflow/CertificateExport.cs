@@ -1,0 +1,78 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Text;
+using AcmePS.Core.Crypto;
+using AcmePS.Core.Util;
+using AcmePS.Core.Vault;
+using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Security;
+
+namespace AcmePS.Core.Workflow
+{
+    public enum ExportFormat
+    {
+        /// <summary>PKCS#12: key, certificate and chain.</summary>
+        Pfx,
+        /// <summary>The certificate alone, PEM.</summary>
+        Pem,
+        /// <summary>The certificate and its chain, PEM.</summary>
+        FullChainPem,
+        /// <summary>The private key, PKCS#8 PEM.</summary>
+        KeyPem,
+    }
+
+    public static class CertificateExport
+    {
+        /// <summary>
+        /// Writes the order's certificate in <paramref name="format"/> to <paramref name="path"/> (atomically; key-bearing
+        /// files readable by the owner only). <paramref name="password"/> protects a PFX; empty means none.
+        /// </summary>
+        public static void Export(AcmeVault vault, OrderRecord order, ExportFormat format, string path, char[] password, int chainIndex = 0)
+        {
+            var record = order.Certificate ?? throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound,
+                $"The order '{order.Name}' has no certificate yet: run Complete-AcmeOrder first.") { Target = order.Name };
+            string chainFile = record.Chains.Count > chainIndex ? record.Chains[chainIndex].File : CertificateOperations.ChainFile;
+            var chain = CertificateChain.Parse(vault.ReadOrderFile(order, chainFile) ?? throw Missing(order, chainFile));
+            switch (format)
+            {
+                case ExportFormat.Pem:
+                    AtomicFile.Write(path, Encoding.ASCII.GetBytes(CertificateChain.ToPem(chain.Leaf)), false);
+                    break;
+                case ExportFormat.FullChainPem:
+                    AtomicFile.Write(path, Encoding.ASCII.GetBytes(string.Concat(chain.Certificates.Select(CertificateChain.ToPem))), false);
+                    break;
+                case ExportFormat.KeyPem:
+                    AtomicFile.Write(path, Encoding.ASCII.GetBytes(ReadKey(vault, order).ToPem()), true);
+                    break;
+                case ExportFormat.Pfx:
+                    AtomicFile.Write(path, Pfx(ReadKey(vault, order), chain, password ?? new char[0], order.Name), true);
+                    break;
+            }
+        }
+
+        private static AcmeKey ReadKey(AcmeVault vault, OrderRecord order)
+        {
+            string pem = vault.ReadOrderFile(order, CertificateOperations.KeyFile);
+            if (pem == null)
+                throw new AcmeException("AcmeCertificateKeyMissing", AcmeErrorKind.NotFound,
+                    $"The vault has no private key for '{order.Name}' (it was issued from your own CSR, or the key file is gone).") { Target = order.Name };
+            return AcmeKey.FromPem(pem);
+        }
+
+        private static AcmeException Missing(OrderRecord order, string file) =>
+            new AcmeException("AcmeCertificateFileMissing", AcmeErrorKind.InvalidData, $"The vault file {file} of '{order.Name}' is missing.") { Target = order.Name };
+
+        private static byte[] Pfx(AcmeKey key, CertificateChain chain, char[] password, string friendlyName)
+        {
+            var store = new Pkcs12StoreBuilder().Build();
+            var entries = chain.Certificates.Select(c => new X509CertificateEntry(c)).ToArray();
+            store.SetKeyEntry(friendlyName, new AsymmetricKeyEntry(key.Pair.Private), entries);
+            using (var stream = new MemoryStream())
+            {
+                store.Save(stream, password, new SecureRandom());
+                return stream.ToArray();
+            }
+        }
+    }
+}

@@ -1,0 +1,162 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using AcmePS.Core.Crypto;
+using AcmePS.Core.Protocol;
+using AcmePS.Core.Vault;
+using Org.BouncyCastle.Asn1.X509;
+
+namespace AcmePS.Core.Workflow
+{
+    public static class CertificateOperations
+    {
+        public const string KeyFile = "cert.key";
+        public const string PendingKeyFile = "pending.key";
+        public const string ChainFile = "cert.pem";
+
+        /// <summary>
+        /// Finalizes a ready order with a new key (or the user's CSR), waits while the CA issues, downloads the chain and
+        /// every alternate chain, and stores them. The new key is stored before finalize, so an interrupted run resumes
+        /// with the same key; the certificate files replace the old ones only once all of them are downloaded.
+        /// </summary>
+        public static async Task<OrderRecord> CompleteAsync(AcmeSession session, OrderRecord order, KeyType? keyType, string csrPem,
+            TimeSpan timeout, IProgress<AcmeProgress> progress, CancellationToken ct)
+        {
+            var signer = session.Signer;
+            var vault = session.Vault;
+            string activity = $"Completing order {order.Name}";
+            var resource = await session.Client.GetOrderAsync(signer, order.Url, ct).ConfigureAwait(false);
+            OrderOperations.Apply(order, resource);
+
+            AcmeKey key = null;
+            if (csrPem == null)
+            {
+                string pending = vault.ReadOrderFile(order, PendingKeyFile);
+                key = pending != null ? AcmeKey.FromPem(pending) : null;
+            }
+            if (resource.Status == AcmeStatus.Ready)
+            {
+                byte[] csr;
+                if (csrPem != null)
+                {
+                    csr = CsrReader.ReadForOrder(csrPem, order.DnsNames);
+                    key = null;
+                }
+                else
+                {
+                    var type = keyType ?? (order.KeyType != null ? KeyTypes.Parse(order.KeyType) : KeyType.EC256);
+                    if (key == null || key.Type != type)
+                    {
+                        progress?.Report(new AcmeProgress(activity, $"Making a {type.ToName()} key", 5));
+                        key = AcmeKey.Generate(type);
+                        vault.WriteOrderFile(order, PendingKeyFile, key.ToPem(), secret: true);
+                    }
+                    order.KeyType = type.ToName();
+                    csr = CsrBuilder.Build(key, order.DnsNames);
+                }
+                progress?.Report(new AcmeProgress(activity, "Sending the certificate request (finalize)", 20));
+                resource = await session.Client.FinalizeAsync(signer, resource, csr, ct).ConfigureAwait(false);
+                OrderOperations.Apply(order, resource);
+            }
+            if (resource.Status == AcmeStatus.Processing || resource.Status == AcmeStatus.Ready)
+            {
+                progress?.Report(new AcmeProgress(activity, "Waiting for the CA to issue", 40));
+                resource = await session.Client.WaitForOrderAsync(signer, order.Url, timeout, null, ct, AcmeStatus.Processing).ConfigureAwait(false);
+                OrderOperations.Apply(order, resource);
+            }
+            if (resource.Status != AcmeStatus.Valid)
+            {
+                vault.SaveOrder(order);
+                throw NotIssued(order, resource);
+            }
+            progress?.Report(new AcmeProgress(activity, "Downloading the certificate chains", 70));
+            await StoreCertificateAsync(session, order, key, ct).ConfigureAwait(false);
+            progress?.Report(new AcmeProgress(activity, "done", 100) { Completed = true });
+            return order;
+        }
+
+        private static AcmeException NotIssued(OrderRecord order, AcmeOrderResource resource)
+        {
+            if (resource.Status == AcmeStatus.Pending)
+                return new AcmeException("AcmeOrderNotReady", AcmeErrorKind.InvalidOperation,
+                    $"The order '{order.Name}' still has authorizations to validate: publish its challenges and run Submit-AcmeChallenge first.") { Target = order.Name };
+            return new AcmeException("AcmeOrderInvalid", AcmeErrorKind.InvalidOperation,
+                $"The order '{order.Name}' is {resource.Status}" + (resource.Error != null ? ": " + resource.Error : ".") + " Start a new order with New-AcmeOrder.") { Target = order.Name };
+        }
+
+        private static async Task StoreCertificateAsync(AcmeSession session, OrderRecord order, AcmeKey key, CancellationToken ct)
+        {
+            var vault = session.Vault;
+            var signer = session.Signer;
+            var primary = await session.Client.DownloadCertificateAsync(signer, order.CertificateUrl, ct).ConfigureAwait(false);
+            var chains = new List<string> { primary.Key };
+            foreach (var alternate in primary.Value)
+                chains.Add((await session.Client.DownloadCertificateAsync(signer, alternate, ct).ConfigureAwait(false)).Key);
+
+            var parsed = chains.Select(CertificateChain.Parse).ToList();
+            var leaf = parsed[0].Leaf;
+            if (key != null && !leaf.GetPublicKey().Equals(key.Pair.Public))
+                throw new AcmeException("AcmeCertificateKeyMismatch", AcmeErrorKind.InvalidData,
+                    $"The certificate the CA issued for '{order.Name}' is not for the key AcmePS sent.") { Target = order.Name };
+
+            var record = new CertificateRecord
+            {
+                Thumbprint = CertificateChain.Thumbprint(leaf),
+                SerialNumber = CertificateChain.SerialHex(leaf),
+                Subject = leaf.SubjectDN.ToString(),
+                Issuer = leaf.IssuerDN.ToString(),
+                NotBefore = new DateTimeOffset(leaf.NotBefore, TimeSpan.Zero),
+                NotAfter = new DateTimeOffset(leaf.NotAfter, TimeSpan.Zero),
+                DnsNames = CertificateChain.SubjectAlternativeNames(leaf).ToList(),
+                Issued = DateTimeOffset.UtcNow,
+            };
+            for (int i = 0; i < chains.Count; i++)
+            {
+                string file = i == 0 ? ChainFile : $"chain-{i}.pem";
+                var top = parsed[i].Certificates[parsed[i].Certificates.Count - 1];
+                record.Chains.Add(new ChainRecord { File = file, RootIssuer = CommonName(top.IssuerDN) });
+            }
+            // Key first, then chains, then the record that points at them.
+            if (key != null) vault.WriteOrderFile(order, KeyFile, key.ToPem(), secret: true);
+            for (int i = 0; i < chains.Count; i++) vault.WriteOrderFile(order, record.Chains[i].File, chains[i]);
+            order.Certificate = record;
+            vault.SaveOrder(order);
+            vault.DeleteOrderFile(order, PendingKeyFile);
+        }
+
+        internal static string CommonName(X509Name name)
+        {
+            var values = name.GetValueList(X509Name.CN);
+            return values.Count > 0 ? values[0] : name.ToString();
+        }
+
+        /// <summary>RFC 5280 CRLReason codes that ACME CAs accept.</summary>
+        public static int ReasonCode(string reason)
+        {
+            switch ((reason ?? "Unspecified").ToLowerInvariant())
+            {
+                case "unspecified": return 0;
+                case "keycompromise": return 1;
+                case "affiliationchanged": return 3;
+                case "superseded": return 4;
+                case "cessationofoperation": return 5;
+                default:
+                    throw new AcmeException("AcmeRevocationReasonInvalid", AcmeErrorKind.InvalidArgument, $"'{reason}' is not a revocation reason.") { Target = reason };
+            }
+        }
+
+        /// <summary>Revokes the order's certificate, signed by the account, and records it in the vault.</summary>
+        public static async Task RevokeAsync(AcmeSession session, OrderRecord order, string reason, CancellationToken ct)
+        {
+            var certificate = order.Certificate ?? throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound,
+                $"The order '{order.Name}' has no certificate to revoke.") { Target = order.Name };
+            var chain = CertificateChain.Parse(session.Vault.ReadOrderFile(order, ChainFile));
+            await session.Client.RevokeCertificateAsync(chain.Leaf.GetEncoded(), ReasonCode(reason), session.Signer, null, ct).ConfigureAwait(false);
+            certificate.Revoked = DateTimeOffset.UtcNow;
+            certificate.RevocationReason = reason ?? "Unspecified";
+            session.Vault.SaveOrder(order);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using System;
+using System.IO;
+using System.Management.Automation;
+using AcmePS.Core;
+using AcmePS.Core.Crypto;
+using AcmePS.Core.Workflow;
+using AcmePS.Internal;
+using AcmePS.Models;
+
+namespace AcmePS.Commands
+{
+    /// <summary>Finalizes a ready order (new key and CSR, or your own CSR), downloads the chains and stores the certificate.</summary>
+    [Cmdlet(VerbsLifecycle.Complete, "AcmeOrder", DefaultParameterSetName = ByObject, SupportsShouldProcess = true)]
+    [OutputType(typeof(AcmeCertificate))]
+    public sealed class CompleteAcmeOrderCommand : AcmeCmdlet
+    {
+        private const string ByObject = "ByObject";
+        private const string ByName = "ByName";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ByObject)]
+        public AcmeOrder Order { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ByName)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        /// <summary>The certificate key type; default: the order's previous one, else ec256.</summary>
+        [Parameter]
+        [ValidateSet("ec256", "ec384", "rsa2048", "rsa3072", "rsa4096", IgnoreCase = true)]
+        public string KeyType { get; set; }
+
+        /// <summary>Your own PKCS#10 request (PEM) instead of a key made by AcmePS; its names must be the order's.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string CsrPath { get; set; }
+
+        [Parameter]
+        [ValidateRange(1, 86400)]
+        public int TimeoutSeconds { get; set; } = 300;
+
+        protected override void ProcessRecord()
+        {
+            string target = Order?.Name ?? Name;
+            try
+            {
+                string csr = null;
+                if (CsrPath != null)
+                {
+                    string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CsrPath);
+                    if (!File.Exists(path))
+                        throw new AcmeException("AcmeCsrNotFound", AcmeErrorKind.NotFound, $"The CSR file '{path}' does not exist.") { Target = CsrPath };
+                    csr = File.ReadAllText(path);
+                }
+                KeyType? type = KeyType != null ? KeyTypes.Parse(KeyType) : (KeyType?)null;
+                var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession();
+                var order = OrderOperations.Find(session, target);
+                if (!ShouldProcess(order.Name, "Finalize the order and download the certificate")) return;
+                var completed = Run(ct => CertificateOperations.CompleteAsync(session, order, type, csr, TimeSpan.FromSeconds(TimeoutSeconds), Progress, ct));
+                WriteObject(AcmeCertificate.From(session.Vault, completed));
+            }
+            catch (Exception ex) when (IsReportable(ex))
+            {
+                WriteAcmeError(ex, target);
+            }
+        }
+    }
+}

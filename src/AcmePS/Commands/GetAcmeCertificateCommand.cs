@@ -1,0 +1,45 @@
+using System;
+using System.Linq;
+using System.Management.Automation;
+using AcmePS.Core;
+using AcmePS.Core.Workflow;
+using AcmePS.Internal;
+using AcmePS.Models;
+
+namespace AcmePS.Commands
+{
+    /// <summary>Lists the certificates in the vault (of the default account, or of -Server/-Account).</summary>
+    [Cmdlet(VerbsCommon.Get, "AcmeCertificate")]
+    [OutputType(typeof(AcmeCertificate))]
+    public sealed class GetAcmeCertificateCommand : AcmeCmdlet
+    {
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [SupportsWildcards]
+        public string Name { get; set; }
+
+        [Parameter]
+        public string Server { get; set; }
+
+        [Parameter]
+        public string Account { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var session = OpenSession(Server, Account);
+                var pattern = WildcardPattern.Get(Name ?? "*", WildcardOptions.IgnoreCase);
+                var found = OrderOperations.List(session)
+                    .Where(o => o.Certificate != null && (pattern.IsMatch(o.Name) || (Name != null && pattern.IsMatch(o.Name.Replace('!', '*')))))
+                    .ToList();
+                if (found.Count == 0 && Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
+                    throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound, $"The vault has no certificate named '{Name}'.") { Target = Name };
+                foreach (var order in found) WriteObject(AcmeCertificate.From(session.Vault, order));
+            }
+            catch (Exception ex) when (IsReportable(ex))
+            {
+                WriteAcmeError(ex, Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+using System;
+using System.Management.Automation;
+using AcmePS.Core.Workflow;
+using AcmePS.Internal;
+using AcmePS.Models;
+
+namespace AcmePS.Commands
+{
+    /// <summary>Writes one challenge object per pending authorization of an order, with the answer to publish.</summary>
+    [Cmdlet(VerbsCommon.Get, "AcmeChallenge", DefaultParameterSetName = ByObject)]
+    [OutputType(typeof(AcmeChallenge))]
+    public sealed class GetAcmeChallengeCommand : AcmeCmdlet
+    {
+        private const string ByObject = "ByObject";
+        private const string ByName = "ByName";
+
+        [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ParameterSetName = ByObject)]
+        public AcmeOrder Order { get; set; }
+
+        [Parameter(Mandatory = true, ParameterSetName = ByName)]
+        [ValidateNotNullOrEmpty]
+        public string Name { get; set; }
+
+        [Parameter]
+        [ValidateSet("dns-01", "http-01", IgnoreCase = true)]
+        public string Type { get; set; } = "dns-01";
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession();
+                var order = OrderOperations.Find(session, Order?.Name ?? Name);
+                var challenges = Run(ct => OrderOperations.GetChallengesAsync(session, order, Type.ToLowerInvariant(), ct));
+                if (challenges.Count == 0) WriteVerbose($"The order '{order.Name}' has no pending authorization: nothing to publish.");
+                foreach (var challenge in challenges) WriteObject(AcmeChallenge.From(challenge));
+            }
+            catch (Exception ex) when (IsReportable(ex))
+            {
+                WriteAcmeError(ex, Order?.Name ?? Name);
+            }
+        }
+    }
+}

@@ -1,0 +1,47 @@
+using System;
+using System.Management.Automation;
+using AcmePS.Core.Crypto;
+using AcmePS.Core.Workflow;
+using AcmePS.Internal;
+using AcmePS.Models;
+
+namespace AcmePS.Commands
+{
+    /// <summary>Creates an account at the default server; it becomes that server's default account.</summary>
+    [Cmdlet(VerbsCommon.New, "AcmeAccount", SupportsShouldProcess = true)]
+    [OutputType(typeof(AcmeAccount))]
+    public sealed class NewAcmeAccountCommand : AcmeCmdlet
+    {
+        [Parameter(Position = 0)]
+        [ValidateNotNull]
+        public string[] Contact { get; set; }
+
+        [Parameter]
+        public SwitchParameter AcceptTermsOfService { get; set; }
+
+        [Parameter]
+        [ValidateSet("ec256", "ec384", "rsa2048", "rsa3072", "rsa4096", IgnoreCase = true)]
+        public string KeyType { get; set; } = "ec256";
+
+        /// <summary>The server (name or id) instead of the vault's default.</summary>
+        [Parameter]
+        public string Server { get; set; }
+
+        protected override void ProcessRecord()
+        {
+            try
+            {
+                var contacts = AccountOperations.NormalizeContacts(Contact);
+                var session = OpenSession(Server);
+                if (!ShouldProcess(session.Server.Name, $"Create an ACME account ({string.Join(", ", contacts)})")) return;
+                var type = KeyTypes.Parse(KeyType);
+                var record = Run(ct => AccountOperations.NewAccountAsync(session, Contact, AcceptTermsOfService, type, ct));
+                WriteObject(AcmeAccount.From(record, record.Id));
+            }
+            catch (Exception ex) when (IsReportable(ex))
+            {
+                WriteAcmeError(ex, Server);
+            }
+        }
+    }
+}

@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using AcmePS.Core;
+using AcmePS.Core.Http;
+using AcmePS.Core.Vault;
+using AcmePS.Core.Workflow;
+
+namespace AcmePS.Internal
+{
+    /// <summary>
+    /// The base of every AcmePS cmdlet. It owns cancellation (Ctrl+C cancels the requests in flight), the bridge from
+    /// the async engine to the pipeline thread (verbose and progress messages are queued by the engine and written
+    /// here, on the only thread allowed to write), the vault, and the mapping of engine errors to ErrorRecords.
+    /// </summary>
+    public abstract class AcmeCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private readonly ConcurrentQueue<Action> _pending = new ConcurrentQueue<Action>();
+        private readonly AutoResetEvent _signal = new AutoResetEvent(false);
+        private AcmeVault _vault;
+        private static int _nextActivityId = 1000;
+        private readonly int _activityId = Interlocked.Increment(ref _nextActivityId);
+
+        protected CancellationToken CancellationToken => _cancellation.Token;
+
+        /// <summary>The vault (ACMEPS_VAULT or the per-user default), opened once per command.</summary>
+        protected internal AcmeVault Vault => _vault ?? (_vault = AcmeVault.OpenDefault());
+
+        protected internal AcmeSession OpenSession(string server = null, string account = null) => AcmeSession.Open(Vault, server, account);
+
+        protected override void StopProcessing() => _cancellation.Cancel();
+
+        public void Dispose()
+        {
+            _cancellation.Dispose();
+            _signal.Dispose();
+        }
+
+        /// <summary>Runs engine work to completion, writing its verbose and progress messages as they come.</summary>
+        protected internal T Run<T>(Func<CancellationToken, Task<T>> work)
+        {
+            var token = _cancellation.Token;
+            Task<T> task = Task.Run(() =>
+            {
+                AcmeTrace.Current = message => Post(() => WriteVerbose(message));
+                return work(token);
+            });
+            var handles = new WaitHandle[] { ((IAsyncResult)task).AsyncWaitHandle, _signal };
+            while (!task.IsCompleted)
+            {
+                WaitHandle.WaitAny(handles);
+                Drain();
+            }
+            Drain();
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        protected internal void Run(Func<CancellationToken, Task> work) => Run(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        /// <summary>An IProgress for the engine; reports become Write-Progress records on the pipeline thread.</summary>
+        protected internal IProgress<AcmeProgress> Progress => new QueuedProgress(this);
+
+        private void Post(Action action)
+        {
+            _pending.Enqueue(action);
+            _signal.Set();
+        }
+
+        private void Drain()
+        {
+            while (_pending.TryDequeue(out Action action)) action();
+        }
+
+        private sealed class QueuedProgress : IProgress<AcmeProgress>
+        {
+            private readonly AcmeCmdlet _owner;
+
+            public QueuedProgress(AcmeCmdlet owner) => _owner = owner;
+
+            public void Report(AcmeProgress value) => _owner.Post(() =>
+            {
+                var record = new ProgressRecord(_owner._activityId, value.Activity, value.Status ?? "…");
+                if (value.Percent >= 0) record.PercentComplete = Math.Min(100, value.Percent);
+                if (value.Completed) record.RecordType = ProgressRecordType.Completed;
+                _owner.WriteProgress(record);
+            });
+        }
+
+        /// <summary>
+        /// ShouldProcess, except that -Force skips the confirmation prompt of a high-impact command (but never -WhatIf,
+        /// and never an explicit -Confirm).
+        /// </summary>
+        protected bool ShouldProcessOrForce(bool force, string target, string action)
+        {
+            var bound = MyInvocation.BoundParameters;
+            bool whatIf = (bound.TryGetValue("WhatIf", out object w) && ((SwitchParameter)w).IsPresent)
+                          || LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
+            if (force && !whatIf && !bound.ContainsKey("Confirm")) return true;
+            return ShouldProcess(target, action);
+        }
+
+        // ---- errors ------------------------------------------------------------------------------------------
+
+        /// <summary>A non-terminating error for one input; the pipeline goes on with the next.</summary>
+        protected internal void WriteAcmeError(Exception exception, object target = null) => WriteError(ErrorRecordFor(exception, target));
+
+        protected void ThrowAcmeError(Exception exception, object target = null) => ThrowTerminatingError(ErrorRecordFor(exception, target));
+
+        public static ErrorRecord ErrorRecordFor(Exception exception, object target)
+        {
+            if (exception is AggregateException aggregate && aggregate.InnerExceptions.Count == 1) exception = aggregate.InnerException;
+            if (exception is AcmeException acme)
+            {
+                var record = new ErrorRecord(acme, acme.ErrorId, CategoryFor(acme.Kind), acme.Target ?? target);
+                return record;
+            }
+            if (exception is RuntimeException runtime && runtime.ErrorRecord != null)
+                return runtime.ErrorRecord;
+            return new ErrorRecord(exception, "AcmeUnexpectedError", ErrorCategory.NotSpecified, target);
+        }
+
+        public static ErrorCategory CategoryFor(AcmeErrorKind kind)
+        {
+            switch (kind)
+            {
+                case AcmeErrorKind.InvalidArgument: return ErrorCategory.InvalidArgument;
+                case AcmeErrorKind.NotFound: return ErrorCategory.ObjectNotFound;
+                case AcmeErrorKind.InvalidOperation: return ErrorCategory.InvalidOperation;
+                case AcmeErrorKind.PermissionDenied: return ErrorCategory.PermissionDenied;
+                case AcmeErrorKind.ConnectionError: return ErrorCategory.ConnectionError;
+                case AcmeErrorKind.LimitsExceeded: return ErrorCategory.LimitsExceeded;
+                case AcmeErrorKind.OperationTimeout: return ErrorCategory.OperationTimeout;
+                case AcmeErrorKind.SecurityError: return ErrorCategory.SecurityError;
+                case AcmeErrorKind.InvalidData: return ErrorCategory.InvalidData;
+                case AcmeErrorKind.ResourceExists: return ErrorCategory.ResourceExists;
+                default: return ErrorCategory.NotSpecified;
+            }
+        }
+
+        /// <summary>True for exceptions a cmdlet reports as an error record rather than letting them escape.</summary>
+        protected internal static bool IsReportable(Exception ex) =>
+            !(ex is PipelineStoppedException) && !(ex is OperationCanceledException) && !(ex is ActionPreferenceStopException);
+    }
+}

@@ -1,0 +1,62 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using AcmePS.Core;
+using AcmePS.Core.Vault;
+using AcmePS.Core.Workflow;
+using AcmePS.Models;
+using AcmePS.Plugins;
+
+namespace AcmePS.Internal
+{
+    /// <summary>
+    /// Submits the challenges of one order and always removes what plugins published, whatever the outcome. Shared by
+    /// Submit-AcmeChallenge and New-AcmeCertificate.
+    /// </summary>
+    internal static class ChallengeSubmitter
+    {
+        /// <summary>Returns the order when every authorization is valid; otherwise writes one error per failed name and returns null.</summary>
+        public static OrderRecord Submit(AcmeCmdlet cmdlet, AcmeSession session, OrderRecord order, IReadOnlyList<AcmeChallenge> challenges, TimeSpan timeout)
+        {
+            try
+            {
+                var pending = challenges.Select(c => c.ToPending()).ToList();
+                var failures = cmdlet.Run(ct => SubmitOperations.SubmitAsync(session, order, pending, timeout, cmdlet.Progress, ct));
+                foreach (var failure in failures)
+                {
+                    var error = new AcmeException("AcmeAuthorizationInvalid", AcmeErrorKind.PermissionDenied, failure.Describe()) { Target = failure.Identifier };
+                    cmdlet.WriteAcmeError(error);
+                }
+                return failures.Count == 0 ? order : null;
+            }
+            finally
+            {
+                Unpublish(cmdlet, challenges);
+            }
+        }
+
+        /// <summary>Calls each plugin's Unpublish command with the parameters its Publish command had.</summary>
+        public static void Unpublish(AcmeCmdlet cmdlet, IEnumerable<AcmeChallenge> challenges)
+        {
+            foreach (var group in challenges.Where(c => !string.IsNullOrEmpty(c.PublishedBy)).GroupBy(c => c.PublishedBy, StringComparer.OrdinalIgnoreCase))
+            {
+                foreach (var sameParameters in group.GroupBy(c => c.PluginParameters ?? new Hashtable()))
+                {
+                    var list = sameParameters.ToList();
+                    try
+                    {
+                        PluginCommands.Resolve(cmdlet, group.Key).UnpublishAll(cmdlet, list, sameParameters.Key);
+                        foreach (var c in list) c.PublishedBy = null;
+                    }
+                    catch (Exception ex) when (AcmeCmdlet.IsReportable(ex))
+                    {
+                        cmdlet.WriteAcmeError(new AcmeException("AcmePluginUnpublishFailed", AcmeErrorKind.InvalidOperation,
+                            $"The {group.Key} plugin could not remove the published answers for {string.Join(", ", list.Select(c => c.Identifier))}: {ex.Message}", ex)
+                            { Target = group.Key });
+                    }
+                }
+            }
+        }
+    }
+}
