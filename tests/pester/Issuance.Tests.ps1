@@ -1,0 +1,205 @@
+# End to end against a real Pebble + pebble-challtestsrv: the main job, through the cmdlets.
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
+    $script:Server = Start-AcmeTestServer
+    $script:Vault = New-TestVault
+    $script:Account = Initialize-TestAccount $script:Server
+    $script:Roots = Get-AcmeTestRoot -Server $script:Server
+    $script:Cts = @{ ManagementUrl = $script:Server.ChallTestSrvUrl }
+}
+
+AfterAll {
+    if ($script:Server) { Stop-AcmeTestServer -Server $script:Server }
+    Remove-TestVault $script:Vault
+}
+
+Describe 'Accounts' {
+    It 'creates the account, makes it the default and keeps its key private' {
+        $script:Account.Status | Should -Be 'valid'
+        $script:Account.Url.AbsoluteUri | Should -BeLike "$($script:Server.DirectoryUrl -replace '/dir$','')/*"
+        $script:Account.Contact | Should -Be @('mailto:test@example.test')
+        $listed = @(Get-AcmeAccount)
+        $listed.Count | Should -Be 1
+        $listed[0].IsDefault | Should -BeTrue
+        (Get-AcmeServer -Default).DefaultAccount | Should -Be $script:Account.Id
+        $key = Get-ChildItem $script:Vault -Recurse -Filter account.key
+        $key | Should -HaveCount 1
+        (Get-Content -Raw $key.FullName) | Should -Match 'BEGIN PRIVATE KEY'
+        if ($IsLinux) { $key.UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
+    }
+}
+
+Describe 'dns-01 through the pipeline' {
+    BeforeAll {
+        $script:Name = New-UniqueName 'dns'
+        $script:Cert = New-AcmeOrder -DnsName $script:Name, "*.$script:Name" |
+            Get-AcmeChallenge -Type dns-01 |
+            Publish-AcmeChallTestSrvChallenge @script:Cts |
+            Submit-AcmeChallenge |
+            Complete-AcmeOrder
+    }
+
+    It 'issues one certificate for the name and its wildcard' {
+        $script:Cert | Should -HaveCount 1
+        $script:Cert.Name | Should -Be $script:Name
+        $script:Cert.DnsNames | Sort-Object | Should -Be (@($script:Name, "*.$script:Name") | Sort-Object)
+        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($script:Cert.CertificatePath, $script:Cert.KeyPath)
+        $x509.HasPrivateKey | Should -BeTrue
+        $x509.Thumbprint | Should -Be $script:Cert.Thumbprint
+        $x509.Subject | Should -Be "CN=$script:Name"
+        $script:Cert.NotAfter | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
+    }
+
+    It 'stores the order as valid and lists the certificate' {
+        $order = Get-AcmeOrder -Name $script:Name
+        $order.Status | Should -Be 'valid'
+        $order.CertificateThumbprint | Should -Be $script:Cert.Thumbprint
+        (Get-AcmeOrder -Name $script:Name -Refresh).Status | Should -Be 'valid'
+        (Get-AcmeCertificate -Name $script:Name).SerialNumber | Should -Be $script:Cert.SerialNumber
+    }
+
+    It 'writes challenge objects with the dns-01 record to publish' {
+        $name = New-UniqueName 'ch'
+        $challenges = @(New-AcmeOrder -DnsName $name, "*.$name" | Get-AcmeChallenge -Type dns-01)
+        $challenges | Should -HaveCount 2
+        foreach ($c in $challenges) {
+            $c.Type | Should -Be 'dns-01'
+            $c.Status | Should -Be 'pending'
+            $c.RecordName | Should -Be "_acme-challenge.$name"
+            $c.KeyAuthorization | Should -BeLike "$($c.Token).*"
+            $sha = [Security.Cryptography.SHA256]::HashData([Text.Encoding]::ASCII.GetBytes($c.KeyAuthorization))
+            $c.RecordValue | Should -Be ([Convert]::ToBase64String($sha).TrimEnd('=').Replace('+', '-').Replace('/', '_'))
+            $c.HttpPath | Should -BeNullOrEmpty   # http-01 fields only on http-01 challenges
+            $c.OrderName | Should -Be $name
+        }
+        $challenges.Identifier | Sort-Object | Should -Be (@($name, "*.$name") | Sort-Object)
+    }
+}
+
+Describe 'http-01' {
+    It 'issues a certificate validated over HTTP' {
+        $name = New-UniqueName 'http'
+        $challenge = New-AcmeOrder -DnsName $name | Get-AcmeChallenge -Type http-01
+        $challenge.HttpPath | Should -Be "/.well-known/acme-challenge/$($challenge.Token)"
+        $challenge.HttpContent | Should -Be $challenge.KeyAuthorization
+        $challenge.RecordName | Should -BeNullOrEmpty
+        $cert = $challenge |
+            Publish-AcmeChallTestSrvChallenge @script:Cts |
+            Submit-AcmeChallenge |
+            Complete-AcmeOrder -KeyType rsa2048
+        $cert.DnsNames | Should -Be @($name)
+        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($cert.CertificatePath, $cert.KeyPath)
+        [Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPublicKey($x509).ExportParameters($false).Modulus.Length * 8 | Should -Be 2048
+        # Pebble asked challtestsrv for the token over HTTP.
+        $history = Invoke-RestMethod -Method Post -Uri "$($script:Server.ChallTestSrvUrl)/http-request-history" -Body (@{ host = $name } | ConvertTo-Json)
+        @($history).Count | Should -BeGreaterThan 0
+    }
+}
+
+Describe 'The one-liner' {
+    It 'New-AcmeCertificate orders, validates through the plugin and completes' {
+        $name = New-UniqueName 'one'
+        $cert = New-AcmeCertificate -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts -KeyType ec384
+        $cert.Name | Should -Be $name
+        $cert.DnsNames | Should -Be @($name)
+        (Get-AcmeOrder -Name $name).KeyType | Should -Be 'ec384'
+    }
+
+    It 'creates the account first when the vault has none and -AcceptTermsOfService is given' {
+        $before = $env:ACMEPS_VAULT
+        $fresh = New-TestVault
+        try {
+            Set-AcmeServer $script:Server.DirectoryUrl -TrustedRoot $script:Server.TrustedRoot
+            $name = New-UniqueName 'acct'
+            $cert = New-AcmeCertificate -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts -AcceptTermsOfService -Contact 'new@example.test'
+            $cert.DnsNames | Should -Be @($name)
+            @(Get-AcmeAccount).Contact | Should -Be @('mailto:new@example.test')
+        }
+        finally { Remove-TestVault $fresh; $env:ACMEPS_VAULT = $before }
+    }
+
+    It 'takes requests from the pipeline by property name' {
+        $names = 1..2 | ForEach-Object { New-UniqueName "pipe$_" }
+        $certs = @($names | ForEach-Object { [pscustomobject]@{ DnsName = $_; Plugin = 'ChallTestSrv'; PluginParameters = $script:Cts } } | New-AcmeCertificate)
+        $certs.Name | Should -Be $names
+    }
+}
+
+Describe 'Exports' {
+    BeforeAll {
+        $script:ExportName = New-UniqueName 'exp'
+        $script:Exported = New-AcmeCertificate -DnsName $script:ExportName -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $script:Dir = Join-Path ([IO.Path]::GetTempPath()) ('acmeps-export-' + [guid]::NewGuid().ToString('N'))
+        $null = New-Item -ItemType Directory $script:Dir
+        $script:RootCert = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($script:Roots.Root)
+        $script:IntermediateCert = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem($script:Roots.Intermediate)
+
+        function Test-PebbleChain([Security.Cryptography.X509Certificates.X509Certificate2]$Leaf, $Extra) {
+            $chain = [Security.Cryptography.X509Certificates.X509Chain]::new()
+            $chain.ChainPolicy.TrustMode = 'CustomRootTrust'
+            $chain.ChainPolicy.RevocationMode = 'NoCheck'
+            $null = $chain.ChainPolicy.CustomTrustStore.Add($script:RootCert)
+            foreach ($e in $Extra) { $null = $chain.ChainPolicy.ExtraStore.Add($e) }
+            $ok = $chain.Build($Leaf)
+            [pscustomobject]@{ Ok = $ok; Length = $chain.ChainElements.Count; Status = ($chain.ChainStatus.Status -join ',') }
+        }
+    }
+    AfterAll { Remove-Item $script:Dir -Recurse -Force -ErrorAction SilentlyContinue }
+
+    It 'exports a password-protected PFX that loads with its key and a chain that verifies against Pebble''s root' {
+        $path = Join-Path $script:Dir 'site.pfx'
+        $password = ConvertTo-SecureString 'correct horse' -AsPlainText -Force
+        $script:Exported | Export-AcmeCertificate -Path $path -Password $password
+        $collection = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+        $collection.Import($path, 'correct horse', 'Exportable')
+        $leaf = @($collection | Where-Object HasPrivateKey)
+        $leaf | Should -HaveCount 1
+        $leaf[0].Thumbprint | Should -Be $script:Exported.Thumbprint
+        $collection.Count | Should -BeGreaterOrEqual 2
+        $result = Test-PebbleChain $leaf[0] @($collection | Where-Object { -not $_.HasPrivateKey })
+        $result.Ok | Should -BeTrue -Because $result.Status
+        { $c2 = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new(); $c2.Import($path, 'wrong', 'DefaultKeySet') } | Should -Throw
+        if ($IsLinux) { (Get-Item $path).UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
+    }
+
+    It 'exports the full chain PEM, the certificate PEM and the key PEM' {
+        $full = Join-Path $script:Dir 'full.pem'; $leafPath = Join-Path $script:Dir 'cert.pem'; $keyPath = Join-Path $script:Dir 'cert.key'
+        $script:Exported | Export-AcmeCertificate -Path $full -Format FullChainPem
+        $script:Exported | Export-AcmeCertificate -Path $leafPath -Format Pem
+        Export-AcmeCertificate -Name $script:ExportName -Path $keyPath   # .key -> KeyPem
+        $chainPems = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new()
+        $chainPems.ImportFromPemFile($full)
+        $chainPems.Count | Should -BeGreaterOrEqual 2
+        $chainPems[0].Thumbprint | Should -Be $script:Exported.Thumbprint
+        ([regex]::Matches((Get-Content -Raw $leafPath), 'BEGIN CERTIFICATE')).Count | Should -Be 1
+        $withKey = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($leafPath, $keyPath)
+        $withKey.HasPrivateKey | Should -BeTrue
+        $result = Test-PebbleChain $chainPems[0] @($chainPems | Select-Object -Skip 1)
+        $result.Ok | Should -BeTrue -Because $result.Status
+        # the intermediate Pebble serves is the one in the chain
+        ($chainPems | Select-Object -Skip 1).Thumbprint | Should -Contain $script:IntermediateCert.Thumbprint
+    }
+
+    It 'refuses to overwrite with -NoClobber and leaves the file as it was' {
+        $path = Join-Path $script:Dir 'keep.pem'
+        Set-Content -Path $path -Value 'original'
+        $script:Exported | Export-AcmeCertificate -Path $path -NoClobber -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeExportFileExists'
+        (Get-Content -Raw $path).Trim() | Should -Be 'original'
+    }
+}
+
+Describe 'Revocation' {
+    It 'revokes with a reason, confirmed by Pebble' {
+        $name = New-UniqueName 'rev'
+        $cert = New-AcmeCertificate -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts
+        (Get-AcmeTestCertStatus -Server $script:Server -Serial $cert.SerialNumber).Status | Should -Be 'Valid'
+        $cert | Revoke-AcmeCertificate -Reason KeyCompromise -WhatIf
+        (Get-AcmeTestCertStatus -Server $script:Server -Serial $cert.SerialNumber).Status | Should -Be 'Valid'
+        $cert | Revoke-AcmeCertificate -Reason KeyCompromise -Force
+        $status = Get-AcmeTestCertStatus -Server $script:Server -Serial $cert.SerialNumber
+        $status.Status | Should -Be 'Revoked'
+        $status.Reason | Should -Be 1
+        (Get-AcmeCertificate -Name $name).Revoked | Should -Not -BeNullOrEmpty
+    }
+}

@@ -1,0 +1,39 @@
+# Dot-sourced by every AcmePS test file in BeforeAll: imports the built module and the test-server fixture and
+# gives each file its own throw-away vault.
+$ErrorActionPreference = 'Stop'
+$script:RepoRoot = Resolve-Path (Join-Path $PSScriptRoot '../..')
+$modulePath = if ($env:ACMEPS_MODULE_PATH) { $env:ACMEPS_MODULE_PATH } else { Join-Path $script:RepoRoot 'out/AcmePS/AcmePS.psd1' }
+Import-Module $modulePath -Force
+Import-Module (Join-Path $script:RepoRoot 'tests/TestServers.psm1') -Force
+
+function New-TestVault {
+    # A new empty vault for the calls that follow (ACMEPS_VAULT is read by every command).
+    $path = Join-Path ([IO.Path]::GetTempPath()) ('acmeps-vault-' + [guid]::NewGuid().ToString('N').Substring(0, 12))
+    $env:ACMEPS_VAULT = $path
+    $path
+}
+
+function Remove-TestVault([string]$Path) {
+    if ($Path -and (Test-Path $Path)) { Remove-Item $Path -Recurse -Force }
+}
+
+function Initialize-TestAccount($Server) {
+    # Server + account in the current vault.
+    Set-AcmeServer -DirectoryUrl $Server.DirectoryUrl -TrustedRoot $Server.TrustedRoot
+    New-AcmeAccount -Contact 'test@example.test' -AcceptTermsOfService
+}
+
+function Get-VaultFiles([string]$Path) {
+    # Every file in a vault, relative, for "nothing was written" checks.
+    if (-not (Test-Path $Path)) { return @() }
+    @(Get-ChildItem $Path -Recurse -File | ForEach-Object { $_.FullName.Substring($Path.Length) } | Sort-Object)
+}
+
+function New-UniqueName([string]$Prefix = 'n') {
+    "$Prefix$([guid]::NewGuid().ToString('N').Substring(0, 8)).example.test"
+}
+
+function Get-ErrorId($ErrorRecords) {
+    # The ErrorId part of FullyQualifiedErrorId ("AcmeDnsNameInvalid,AcmePS.Commands.NewAcmeOrderCommand").
+    @($ErrorRecords | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] })
+}
