@@ -1,0 +1,186 @@
+# Throw-away ACME test servers (pebble + pebble-challtestsrv) on free loopback ports.
+# Shared by build/Demo.ps1, the Pester tests and the benchmarks. Linux, pwsh 7.x.
+Set-StrictMode -Version Latest
+
+# Process objects by PID: .NET reaps (waits for) children it started itself, so keeping
+# them lets Stop-AcmeTestServer wait for a real exit instead of leaving zombies.
+$script:Processes = @{}
+
+function Get-FreePorts {
+    # Hold every listener open until all ports are chosen, so one call never returns a port twice.
+    param([int]$Count, [switch]$FirstAlsoUdp)
+    $held = [System.Collections.Generic.List[System.IDisposable]]::new()
+    $ports = [System.Collections.Generic.List[int]]::new()
+    try {
+        while ($ports.Count -lt $Count) {
+            $tcp = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+            $tcp.Start(); $held.Add($tcp)
+            $port = ([System.Net.IPEndPoint]$tcp.LocalEndpoint).Port
+            if ($FirstAlsoUdp -and $ports.Count -eq 0) {
+                # challtestsrv's DNS listens on TCP and UDP with the same number.
+                try { $held.Add([System.Net.Sockets.UdpClient]::new([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, $port))) }
+                catch { continue }
+            }
+            $ports.Add($port)
+        }
+    } finally {
+        foreach ($h in $held) { if ($h -is [System.Net.Sockets.TcpListener]) { $h.Stop() } else { $h.Dispose() } }
+    }
+    $ports.ToArray()
+}
+
+function Start-LoggedProcess {
+    # `sh -c 'exec ...'` lets the shell redirect output to a file and then become the
+    # program itself, so the PID we get is the server's real PID.
+    param([string]$FilePath, [string[]]$Arguments, [string]$LogPath, [hashtable]$Environment = @{})
+    $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')
+    $psi.UseShellExecute = $false
+    foreach ($a in @('-c', 'exec "$0" "$@" >>"$ACMEPS_TEST_LOG" 2>&1', $FilePath) + $Arguments) { $psi.ArgumentList.Add($a) }
+    $psi.Environment['ACMEPS_TEST_LOG'] = $LogPath
+    foreach ($k in $Environment.Keys) { $psi.Environment[$k] = [string]$Environment[$k] }
+    $p = [System.Diagnostics.Process]::Start($psi)
+    $script:Processes[$p.Id] = $p
+    $p
+}
+
+function Get-LogTail([string]$Path) {
+    if (Test-Path $Path) { (Get-Content $Path -Tail 20) -join "`n" } else { '(no log)' }
+}
+
+function Test-TcpOpen([int]$Port) {
+    $c = [System.Net.Sockets.TcpClient]::new()
+    try { $c.ConnectAsync('127.0.0.1', $Port).Wait(500) -and $c.Connected } catch { $false } finally { $c.Dispose() }
+}
+
+function Stop-ProcessById([int]$ProcessId) {
+    $p = $script:Processes[$ProcessId]
+    if (-not $p) { $p = Get-Process -Id $ProcessId -ErrorAction SilentlyContinue }
+    if ($p) {
+        try { if (-not $p.HasExited) { $p.Kill(); [void]$p.WaitForExit(5000) } } catch [System.InvalidOperationException] { }
+        $p.Dispose()
+    }
+    $script:Processes.Remove($ProcessId)
+}
+
+function Start-AcmeTestServer {
+    [CmdletBinding()]
+    param(
+        [ValidateRange(0, 100)][int]$NonceRejectPercent = 0,
+        [ValidateRange(0, 100)][int]$AuthzReusePercent = 0,
+        [string]$WorkDir
+    )
+    foreach ($cmd in 'pebble', 'pebble-challtestsrv', 'openssl') {
+        if (-not (Get-Command $cmd -CommandType Application -ErrorAction SilentlyContinue)) {
+            throw "'$cmd' not found: apt-get install pebble openssl"
+        }
+    }
+    if (-not $WorkDir) { $WorkDir = Join-Path ([System.IO.Path]::GetTempPath()) ("acmeps-test-" + [guid]::NewGuid().ToString('N').Substring(0, 12)) }
+    $null = New-Item -ItemType Directory -Force -Path $WorkDir
+    $WorkDir = (Resolve-Path $WorkDir).ProviderPath
+
+    # Pebble's own TLS certificate; pebble makes its issuing CA itself on every start.
+    $cert = Join-Path $WorkDir 'cert.pem'; $key = Join-Path $WorkDir 'key.pem'
+    $out = & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost `
+        -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' -keyout $key -out $cert 2>&1
+    if ($LASTEXITCODE -ne 0) { throw "openssl failed ($LASTEXITCODE): $($out -join "`n")" }
+
+    $dnsPort, $httpPort, $ctsMgmtPort, $acmePort, $mgmtPort, $tlsPort = Get-FreePorts -Count 6 -FirstAlsoUdp
+    $config = Join-Path $WorkDir 'pebble-config.json'
+    @{ pebble = [ordered]@{
+            listenAddress = "127.0.0.1:$acmePort"; managementListenAddress = "127.0.0.1:$mgmtPort"
+            certificate = $cert; privateKey = $key; httpPort = $httpPort; tlsPort = $tlsPort
+            ocspResponderURL = ''; externalAccountBindingRequired = $false
+        } } | ConvertTo-Json | Set-Content -Path $config -Encoding utf8NoBOM
+
+    $ctsLog = Join-Path $WorkDir 'challtestsrv.log'; $pebbleLog = Join-Path $WorkDir 'pebble.log'
+    $cts = Start-LoggedProcess -FilePath 'pebble-challtestsrv' -LogPath $ctsLog -Arguments @(
+        '-defaultIPv4', '127.0.0.1', '-defaultIPv6', '', '-dns01', "127.0.0.1:$dnsPort",
+        '-http01', "127.0.0.1:$httpPort", '-https01', '', '-tlsalpn01', '', '-management', "127.0.0.1:$ctsMgmtPort")
+    $pebble = Start-LoggedProcess -FilePath 'pebble' -LogPath $pebbleLog -Arguments @(
+        '-config', $config, '-dnsserver', "127.0.0.1:$dnsPort", '-strict=false') -Environment @{
+        PEBBLE_VA_NOSLEEP = '1'; PEBBLE_WFE_NONCEREJECT = $NonceRejectPercent; PEBBLE_AUTHZREUSE = $AuthzReusePercent
+    }
+
+    $server = [pscustomobject]@{
+        DirectoryUrl    = "https://127.0.0.1:$acmePort/dir"
+        ManagementUrl   = "https://127.0.0.1:$mgmtPort"
+        ChallTestSrvUrl = "http://127.0.0.1:$ctsMgmtPort"
+        TrustedRoot     = $cert
+        HttpPort        = $httpPort
+        DnsPort         = $dnsPort
+        PebblePid       = $pebble.Id
+        ChallTestSrvPid = $cts.Id
+        WorkDir         = $WorkDir
+        PebbleLog       = $pebbleLog
+    }
+
+    # Poll until both answer; a server that dies or hangs fails fast with its log.
+    $deadline = [DateTime]::UtcNow.AddSeconds(15)
+    while ($true) {
+        $failed = if ($cts.HasExited) { "pebble-challtestsrv exited ($($cts.ExitCode))`n$(Get-LogTail $ctsLog)" }
+        elseif ($pebble.HasExited) { "pebble exited ($($pebble.ExitCode))`n$(Get-LogTail $pebbleLog)" }
+        if (-not $failed) {
+            $ready = (Test-TcpOpen $ctsMgmtPort) -and (Test-TcpOpen $dnsPort)
+            if ($ready) {
+                try { $null = Invoke-RestMethod -Uri $server.DirectoryUrl -SkipCertificateCheck -TimeoutSec 2; break } catch { }
+            }
+            if ([DateTime]::UtcNow -gt $deadline) {
+                $failed = "test servers did not answer within 15 s`n--- pebble:`n$(Get-LogTail $pebbleLog)`n--- challtestsrv:`n$(Get-LogTail $ctsLog)"
+            }
+        }
+        if ($failed) { Stop-AcmeTestServer -Server $server -KeepWorkDir; throw "Start-AcmeTestServer: $failed (logs in $WorkDir)" }
+        Start-Sleep -Milliseconds 100
+    }
+    $server
+}
+
+function Stop-AcmeTestServer {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)]$Server, [switch]$KeepWorkDir)
+    process {
+        Stop-ProcessById $Server.PebblePid
+        Stop-ProcessById $Server.ChallTestSrvPid
+        if (-not $KeepWorkDir -and (Test-Path $Server.WorkDir)) { Remove-Item $Server.WorkDir -Recurse -Force }
+    }
+}
+
+function Get-ManagementText([string]$Url) {
+    # Test helper only: pebble's management API uses our throw-away TLS cert, so skip the check here.
+    $r = Invoke-WebRequest -Uri $Url -SkipCertificateCheck -TimeoutSec 10
+    if ($r.Content -is [byte[]]) { [System.Text.Encoding]::UTF8.GetString($r.Content) } else { [string]$r.Content }
+}
+
+function Get-AcmeTestRoot {
+    # Pebble makes a new root and intermediate on every start: fetch them after each start.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Server)
+    @{
+        Root         = Get-ManagementText "$($Server.ManagementUrl)/roots/0"
+        Intermediate = Get-ManagementText "$($Server.ManagementUrl)/intermediates/0"
+    }
+}
+
+function Get-AcmeTestCertStatus {
+    # Returns Status ('Valid' | 'Revoked'), Serial (lower-case hex), Reason (int RFC 5280 code, or $null
+    # while valid), RevokedAt (pebble's Go time string, e.g. '2026-11-28 15:52:25.3079 +0000 UTC', or $null)
+    # and Certificate (the leaf PEM). Throws if pebble does not know the serial (HTTP 404).
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Server, [Parameter(Mandatory)][string]$Serial)
+    # Accept .NET's SerialNumber (upper case, maybe leading zeros) and openssl's form alike.
+    $hex = ($Serial -replace '^0x', '' -replace '[^0-9a-fA-F]', '').ToLowerInvariant().TrimStart('0')
+    if (-not $hex) { $hex = '0' }
+    $body = Invoke-RestMethod -Uri "$($Server.ManagementUrl)/cert-status-by-serial/$hex" -SkipCertificateCheck `
+        -TimeoutSec 10 -SkipHttpErrorCheck -StatusCodeVariable code
+    if ($code -ne 200) { throw "pebble has no certificate with serial $hex (HTTP $code)" }
+    # Pebble leaves Reason and RevokedAt out while the certificate is valid; always have them,
+    # so callers under Set-StrictMode can read them.
+    [pscustomobject][ordered]@{
+        Status      = $body.Status
+        Serial      = $body.Serial
+        Reason      = $body.PSObject.Properties['Reason']?.Value
+        RevokedAt   = $body.PSObject.Properties['RevokedAt']?.Value
+        Certificate = $body.Certificate
+    }
+}
+
+Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus
