@@ -183,4 +183,48 @@ function Get-AcmeTestCertStatus {
     }
 }
 
-Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus
+function Start-AcmeTestProxy {
+    # The test proxy (tests/AcmePS.TestProxy) in front of a running test server: same TLS certificate, so the
+    # same TrustedRoot works; -PostFaultPercent makes that share of POSTs fail (503, 500, dropped before or after
+    # Pebble saw them). Returns DirectoryUrl (through the proxy), StatsUrl, Pid. Stop it with Stop-AcmeTestProxy.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]$Server,
+        [ValidateRange(0, 100)][int]$PostFaultPercent = 0,
+        [int]$Seed
+    )
+    $repo = Split-Path $PSScriptRoot -Parent
+    $dll = Get-ChildItem (Join-Path $repo 'tests/AcmePS.TestProxy/bin') -Recurse -Filter AcmePS.TestProxy.dll -ErrorAction SilentlyContinue |
+        Where-Object { $_.Directory.Name -eq 'net10.0' } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $dll) { throw 'AcmePS.TestProxy.dll not found: run dotnet pwsh ./build.ps1 Build first' }
+    $upstream = ([uri]$Server.DirectoryUrl).GetLeftPart([UriPartial]::Authority)
+    $portFile = Join-Path $Server.WorkDir ('proxy-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.port')
+    $log = [IO.Path]::ChangeExtension($portFile, '.log')
+    $arguments = @($dll.FullName, '--upstream', $upstream, '--cert', $Server.TrustedRoot,
+        '--key', (Join-Path $Server.WorkDir 'key.pem'), '--post-fault-percent', $PostFaultPercent, '--port-file', $portFile)
+    if ($PSBoundParameters.ContainsKey('Seed')) { $arguments += @('--seed', $Seed) }
+    $p = Start-LoggedProcess -FilePath 'dotnet' -Arguments $arguments -LogPath $log
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while (-not (Test-Path $portFile) -or -not (Get-Content -Raw $portFile)) {
+        if ($p.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            Stop-ProcessById $p.Id
+            throw "the test proxy did not start`n$(Get-LogTail $log)"
+        }
+        Start-Sleep -Milliseconds 50
+    }
+    $port = [int](Get-Content -Raw $portFile)
+    [pscustomobject]@{
+        DirectoryUrl = "https://127.0.0.1:$port/dir"
+        StatsUrl     = "https://127.0.0.1:$port/__proxy/stats"
+        Pid          = $p.Id
+        Log          = $log
+    }
+}
+
+function Stop-AcmeTestProxy {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)]$Proxy)
+    process { Stop-ProcessById $Proxy.Pid }
+}
+
+Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy

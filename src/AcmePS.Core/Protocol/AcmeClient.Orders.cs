@@ -59,11 +59,25 @@ namespace AcmePS.Core.Protocol
             return authorization;
         }
 
-        /// <summary>Tells the CA the challenge is ready (POST {}); repeating it is harmless.</summary>
+        /// <summary>
+        /// Tells the CA the challenge is ready (POST {}). When a retry finds that the first answer did arrive (some CAs
+        /// then refuse to update a challenge that is no longer pending), the challenge as it stands is the result.
+        /// </summary>
         public async Task<AcmeChallengeResource> AnswerChallengeAsync(AcmeSigner signer, Uri challengeUrl, CancellationToken cancellationToken)
         {
-            var response = await PostAsync(challengeUrl, new JObject(), signer.Key, signer.AccountUrl.AbsoluteUri, true, cancellationToken).ConfigureAwait(false);
-            return ParseJson<AcmeChallengeResource>(response, challengeUrl);
+            try
+            {
+                var response = await PostAsync(challengeUrl, new JObject(), signer.Key, signer.AccountUrl.AbsoluteUri, true, cancellationToken).ConfigureAwait(false);
+                return ParseJson<AcmeChallengeResource>(response, challengeUrl);
+            }
+            catch (AcmeProblemException ex) when (ex.HttpStatus < 500)
+            {
+                var current = ParseJson<AcmeChallengeResource>(
+                    await PostAsync(challengeUrl, null, signer.Key, signer.AccountUrl.AbsoluteUri, true, cancellationToken).ConfigureAwait(false), challengeUrl);
+                if (current.Status == AcmeStatus.Pending) throw;
+                AcmeTrace.Write($"challenge {challengeUrl} is already {current.Status}");
+                return current;
+            }
         }
 
         /// <summary>

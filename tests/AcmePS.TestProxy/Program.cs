@@ -1,0 +1,122 @@
+// Test proxy for AcmePS: listens on HTTPS (loopback), forwards to an upstream ACME server (Pebble) with the Host
+// header kept, so Pebble builds every URL it returns - and checks every JWS "url" - against the proxy's address.
+// With --post-fault-percent N, N % of POSTs fail in one of the ways a real network or CA fails:
+//   status503   503 + Retry-After: 1, not forwarded
+//   status500   500 without a problem document, not forwarded
+//   dropBefore  connection aborted before the request is forwarded
+//   dropAfter   forwarded to Pebble (so it took effect), then the connection is aborted: the answer is lost
+// GET /__proxy/stats returns the counts as JSON.
+using System.Collections.Concurrent;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+var options = ProxyOptions.Parse(args);
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.WebHost.ConfigureKestrel(k =>
+{
+    var cert = X509Certificate2.CreateFromPemFile(options.CertPath, options.KeyPath);
+    // Kestrel on Linux wants a certificate whose key it can use directly; re-import as PKCS#12.
+    cert = X509CertificateLoader.LoadPkcs12(cert.Export(X509ContentType.Pkcs12), null);
+    k.Listen(System.Net.IPAddress.Loopback, options.Port, l =>
+    {
+        l.Protocols = HttpProtocols.Http1;
+        l.UseHttps(cert);
+    });
+});
+var app = builder.Build();
+
+var upstream = new HttpClient(new SocketsHttpHandler
+{
+    AllowAutoRedirect = false,
+    UseCookies = false,
+    // The upstream is Pebble on loopback with a throw-away certificate.
+    SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+})
+{ BaseAddress = options.Upstream };
+var stats = new ConcurrentDictionary<string, int>();
+var random = options.Seed.HasValue ? new Random(options.Seed.Value) : new Random();
+var randomLock = new object();
+string[] faults = { "status503", "status500", "dropBefore", "dropAfter" };
+
+app.Run(async context =>
+{
+    var request = context.Request;
+    if (request.Path == "/__proxy/stats")
+    {
+        await context.Response.WriteAsJsonAsync(stats);
+        return;
+    }
+    string? fault = null;
+    if (HttpMethods.IsPost(request.Method))
+    {
+        stats.AddOrUpdate("posts", 1, (_, n) => n + 1);
+        lock (randomLock)
+            if (random.Next(100) < options.PostFaultPercent) fault = faults[random.Next(faults.Length)];
+    }
+    if (fault != null) stats.AddOrUpdate(fault, 1, (_, n) => n + 1);
+
+    switch (fault)
+    {
+        case "status503":
+            context.Response.StatusCode = 503;
+            context.Response.Headers.RetryAfter = "1";
+            return;
+        case "status500":
+            context.Response.StatusCode = 500;
+            return;
+        case "dropBefore":
+            context.Abort();
+            return;
+    }
+
+    using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
+    if (request.ContentLength > 0 || HttpMethods.IsPost(request.Method))
+    {
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer);
+        message.Content = new ByteArrayContent(buffer.ToArray());
+        if (request.ContentType != null) message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+    }
+    message.Headers.Host = request.Host.Value;
+    foreach (var name in new[] { "User-Agent", "Accept", "Accept-Language" })
+        if (request.Headers.TryGetValue(name, out var value)) message.Headers.TryAddWithoutValidation(name, value.ToArray());
+
+    using var response = await upstream.SendAsync(message, context.RequestAborted);
+    byte[] body = await response.Content.ReadAsByteArrayAsync();
+    if (fault == "dropAfter")
+    {
+        context.Abort();
+        return;
+    }
+    context.Response.StatusCode = (int)response.StatusCode;
+    foreach (var header in response.Headers.Concat(response.Content.Headers))
+    {
+        if (header.Key is "Transfer-Encoding" or "Connection" or "Content-Length") continue;
+        context.Response.Headers[header.Key] = header.Value.ToArray();
+    }
+    if (!HttpMethods.IsHead(request.Method)) await context.Response.Body.WriteAsync(body);
+});
+
+await app.StartAsync();
+var address = app.Urls.FirstOrDefault() ?? "";
+int port = new Uri(address.Replace("[::]", "localhost")).Port;
+if (options.PortFile != null) await File.WriteAllTextAsync(options.PortFile, port.ToString());
+Console.WriteLine($"listening on https://127.0.0.1:{port} -> {options.Upstream} ({options.PostFaultPercent} % POST faults)");
+await app.WaitForShutdownAsync();
+
+sealed record ProxyOptions(Uri Upstream, string CertPath, string KeyPath, int Port, int PostFaultPercent, int? Seed, string? PortFile)
+{
+    public static ProxyOptions Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>();
+        for (int i = 0; i + 1 < args.Length; i += 2) map[args[i].TrimStart('-')] = args[i + 1];
+        string Need(string k) => map.TryGetValue(k, out var v) ? v : throw new ArgumentException($"--{k} is required");
+        return new ProxyOptions(
+            new Uri(Need("upstream")), Need("cert"), Need("key"),
+            map.TryGetValue("port", out var p) ? int.Parse(p) : 0,
+            map.TryGetValue("post-fault-percent", out var f) ? int.Parse(f) : 0,
+            map.TryGetValue("seed", out var s) ? int.Parse(s) : null,
+            map.GetValueOrDefault("port-file"));
+    }
+}
