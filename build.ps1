@@ -130,6 +130,7 @@ function Invoke-TestTask {
 }
 
 function Invoke-DemoTask {
+    Install-TestPackages   # the demo runs its own Pebble: a fresh machine needs the package first
     Invoke-BuildTask
     $env:ACMEPS_MODULE_PATH = Join-Path $ModuleDir 'AcmePS.psd1'   # the module just built, whatever the caller had set
     $rc = Invoke-ChildPwsh -Arguments @('-File', (Join-Path $Root 'build/Demo.ps1'))
