@@ -1,14 +1,13 @@
 # Bad input: a clear ErrorRecord (ErrorId + category) and nothing written to the vault.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $script:Server = Start-AcmeTestServer
-    $script:Vault = New-TestVault
-    $null = Initialize-TestAccount $script:Server
+    $script:Env = Start-TestEnvironment
+    $script:Server = $script:Env.Server
+    $script:Vault = $script:Env.Vault
 }
 
 AfterAll {
-    if ($script:Server) { Stop-AcmeTestServer -Server $script:Server }
-    Remove-TestVault $script:Vault
+    Stop-TestEnvironment $script:Env
 }
 
 Describe 'Orders with bad names' {

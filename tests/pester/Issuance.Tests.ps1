@@ -1,16 +1,16 @@
 # End to end against a real Pebble + pebble-challtestsrv: the main job, through the cmdlets.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $script:Server = Start-AcmeTestServer
-    $script:Vault = New-TestVault
-    $script:Account = Initialize-TestAccount $script:Server
+    $script:Env = Start-TestEnvironment
+    $script:Server = $script:Env.Server
+    $script:Vault = $script:Env.Vault
+    $script:Account = $script:Env.Account
     $script:Roots = Get-AcmeTestRoot -Server $script:Server
     $script:Cts = @{ ManagementUrl = $script:Server.ChallTestSrvUrl }
 }
 
 AfterAll {
-    if ($script:Server) { Stop-AcmeTestServer -Server $script:Server }
-    Remove-TestVault $script:Vault
+    Stop-TestEnvironment $script:Env
 }
 
 Describe 'Accounts' {

@@ -1,9 +1,9 @@
 # The plugin contract, tested with a third-party plugin written as plain script functions in a module of its own.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $script:Server = Start-AcmeTestServer
-    $script:Vault = New-TestVault
-    $null = Initialize-TestAccount $script:Server
+    $script:Env = Start-TestEnvironment
+    $script:Server = $script:Env.Server
+    $script:Vault = $script:Env.Vault
 
     # What a user would write: two functions, no AcmePS types, talking to their DNS (here: challtestsrv).
     $global:ScriptPluginLog = [Collections.Generic.List[string]]::new()
@@ -49,8 +49,7 @@ BeforeAll {
 AfterAll {
     Remove-Module ThirdPartyAcmePlugin -ErrorAction SilentlyContinue
     Remove-Variable ScriptPluginLog -Scope Global -ErrorAction SilentlyContinue
-    if ($script:Server) { Stop-AcmeTestServer -Server $script:Server }
-    Remove-TestVault $script:Vault
+    Stop-TestEnvironment $script:Env
 }
 
 Describe 'A script plugin' {

@@ -1,14 +1,13 @@
 # badNonce never ends an issuance: Pebble rejecting 30 % of good nonces.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $script:Server = Start-AcmeTestServer -NonceRejectPercent 30
-    $script:Vault = New-TestVault
-    $null = Initialize-TestAccount $script:Server
+    $script:Env = Start-TestEnvironment -NonceRejectPercent 30
+    $script:Server = $script:Env.Server
+    $script:Vault = $script:Env.Vault
 }
 
 AfterAll {
-    if ($script:Server) { Stop-AcmeTestServer -Server $script:Server }
-    Remove-TestVault $script:Vault
+    Stop-TestEnvironment $script:Env
 }
 
 Describe 'Pebble rejecting 30 % of nonces' {

@@ -37,3 +37,21 @@ function Get-ErrorId($ErrorRecords) {
     # The ErrorId part of FullyQualifiedErrorId ("AcmeDnsNameInvalid,AcmePS.Commands.NewAcmeOrderCommand").
     @($ErrorRecords | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] })
 }
+
+function Start-TestEnvironment {
+    # A Pebble of its own, a new vault, and an account in it: what most test files start from.
+    param([int]$NonceRejectPercent = 0)
+    $server = Start-AcmeTestServer -NonceRejectPercent $NonceRejectPercent
+    try {
+        $vault = New-TestVault
+        $account = Initialize-TestAccount $server
+    }
+    catch { Stop-AcmeTestServer -Server $server; throw }
+    [pscustomobject]@{ Server = $server; Vault = $vault; Account = $account }
+}
+
+function Stop-TestEnvironment($Environment) {
+    if (-not $Environment) { return }
+    if ($Environment.Server) { Stop-AcmeTestServer -Server $Environment.Server }
+    Remove-TestVault $Environment.Vault
+}
