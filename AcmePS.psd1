@@ -1,5 +1,5 @@
 # Source manifest. build.ps1 copies it to out/AcmePS/ and stamps ModuleVersion from
-# Directory.Build.props (<AcmePSVersion>) and FormatsToProcess when the format file exists.
+# Directory.Build.props (<AcmePSVersion>).
 @{
     RootModule           = 'AcmePS.dll'
     ModuleVersion        = '0.1.0'
@@ -9,7 +9,7 @@
     Description          = 'ACME (RFC 8555) client for Windows PowerShell 5.1 and PowerShell 7: accounts, orders, http-01 and dns-01 challenges, certificate issuance, export and revocation.'
     PowerShellVersion    = '5.1'
     CompatiblePSEditions = @('Desktop', 'Core')
-    FormatsToProcess     = @()
+    FormatsToProcess     = @('AcmePS.format.ps1xml')
     FunctionsToExport    = @()
     CmdletsToExport      = @(
         'Set-AcmeServer'

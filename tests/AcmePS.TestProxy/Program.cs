@@ -5,7 +5,7 @@
 //   status500   500 without a problem document, not forwarded
 //   dropBefore  connection aborted before the request is forwarded
 //   dropAfter   forwarded to Pebble (so it took effect), then the connection is aborted: the answer is lost
-// GET /__proxy/stats returns the counts as JSON.
+// GET /__proxy/stats returns the counts as JSON, with one "ua:<User-Agent>" count per User-Agent seen.
 using System.Collections.Concurrent;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -48,6 +48,7 @@ app.Run(async context =>
         return;
     }
     string? fault = null;
+    stats.AddOrUpdate("ua:" + request.Headers.UserAgent.ToString(), 1, (_, n) => n + 1);
     if (HttpMethods.IsPost(request.Method))
     {
         stats.AddOrUpdate("posts", 1, (_, n) => n + 1);

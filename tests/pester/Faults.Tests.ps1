@@ -30,5 +30,8 @@ Describe 'One POST in five failing' {
         $stats.posts | Should -BeGreaterThan 700
         foreach ($kind in 'status503', 'status500', 'dropBefore', 'dropAfter') { $stats.$kind | Should -BeGreaterThan 10 -Because "$kind faults were injected" }
         $ok | Should -BeGreaterOrEqual 99 -Because ($failures -join ' | ')
+        # every request carried the User-Agent AcmePS/<module version>
+        $agents = @($stats.PSObject.Properties.Name | Where-Object { $_ -like 'ua:*' })
+        $agents | Should -Be @("ua:AcmePS/$((Get-Module AcmePS).Version.ToString(3))")
     }
 }
