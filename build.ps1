@@ -56,8 +56,10 @@ function Invoke-BuildTask {
 
     $formats = Join-Path $Root 'src/AcmePS/AcmePS.format.ps1xml'
     if (Test-Path $formats) { Copy-Item $formats $ModuleDir }
-    $help = Join-Path $Root 'src/AcmePS/en-US'
-    if (Test-Path $help) { Copy-Item $help $ModuleDir -Recurse }
+    # Help: build/HelpGen turns docs/en-US/*.md (platyPS markdown) into en-US/AcmePS.dll-Help.xml and the
+    # about_*.help.txt topics. A build-time tool outside AcmePS.sln; the module never loads it. A malformed page fails the build.
+    Invoke-Native dotnet 'run', '--project', (Join-Path $Root 'build/HelpGen'), '-c', $Configuration, '--',
+        (Join-Path $Root 'docs/en-US'), (Join-Path $ModuleDir 'en-US')
 
     # Text edits instead of Update-ModuleManifest, which needs PowerShellGet.
     $manifest = Get-Content -Raw (Join-Path $Root 'AcmePS.psd1')
