@@ -3,6 +3,7 @@ using System.IO;
 using System.Text;
 using AcmePS.Core.Util;
 using Org.BouncyCastle.Asn1.Sec;
+using Org.BouncyCastle.Asn1.X9;
 using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Crypto.Generators;
 using Org.BouncyCastle.Crypto.Parameters;
@@ -97,23 +98,31 @@ namespace AcmePS.Core.Crypto
             }
         }
 
+        private static readonly X9ECParameters P256 = ECNamedCurveTable.GetByOid(SecObjectIdentifiers.SecP256r1);
+        private static readonly X9ECParameters P384 = ECNamedCurveTable.GetByOid(SecObjectIdentifiers.SecP384r1);
+
         private static KeyType Classify(AsymmetricKeyParameter pub)
         {
             switch (pub)
             {
-                case ECPublicKeyParameters ec:
-                    int size = ec.Parameters.Curve.FieldSize;
-                    if (size == 256) return KeyType.EC256;
-                    if (size == 384) return KeyType.EC384;
-                    break;
+                // The curve itself, not just its size: secp256k1 or brainpoolP256r1 are no P-256.
+                case ECPublicKeyParameters ec when IsCurve(ec.Parameters, P256):
+                    return KeyType.EC256;
+                case ECPublicKeyParameters ec when IsCurve(ec.Parameters, P384):
+                    return KeyType.EC384;
                 case RsaKeyParameters rsa:
                     int bits = rsa.Modulus.BitLength;
+                    if (bits < 2048)
+                        throw new AcmeException("AcmeKeyTypeInvalid", AcmeErrorKind.InvalidData, $"An RSA key of {bits} bits is too weak: CAs require at least 2048.");
                     if (bits <= 2048) return KeyType.RSA2048;
                     if (bits <= 3072) return KeyType.RSA3072;
                     return KeyType.RSA4096;
             }
             throw new AcmeException("AcmeKeyTypeInvalid", AcmeErrorKind.InvalidData, "Only EC (P-256, P-384) and RSA keys are supported.");
         }
+
+        private static bool IsCurve(ECDomainParameters parameters, X9ECParameters named) =>
+            parameters.Curve.Equals(named.Curve) && parameters.G.Equals(named.G) && parameters.N.Equals(named.N);
 
         /// <summary>The private key as PKCS#8 PEM ("PRIVATE KEY").</summary>
         public string ToPem()

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net.Security;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 
@@ -28,9 +29,18 @@ namespace AcmePS.Core.Http
 
         public static TrustedRoots FromPem(string pem)
         {
-            var roots = PemBlock.Matches(pem ?? string.Empty).Cast<Match>()
-                .Select(m => new X509Certificate2(Convert.FromBase64String(Regex.Replace(m.Groups["b64"].Value, "\\s", ""))))
-                .ToArray();
+            X509Certificate2[] roots;
+            try
+            {
+                roots = PemBlock.Matches(pem ?? string.Empty).Cast<Match>()
+                    .Select(m => new X509Certificate2(Convert.FromBase64String(Regex.Replace(m.Groups["b64"].Value, "\\s", ""))))
+                    .ToArray();
+            }
+            catch (Exception ex) when (ex is FormatException || ex is CryptographicException)
+            {
+                throw new AcmeException("AcmeTrustedRootInvalid", AcmeErrorKind.InvalidArgument,
+                    "The trusted root file has a PEM block that is not a readable certificate.", ex);
+            }
             if (roots.Length == 0)
                 throw new AcmeException("AcmeTrustedRootInvalid", AcmeErrorKind.InvalidArgument,
                     "The trusted root file holds no PEM certificate (-----BEGIN CERTIFICATE-----).");

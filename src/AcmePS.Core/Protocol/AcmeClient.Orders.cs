@@ -32,14 +32,17 @@ namespace AcmePS.Core.Protocol
         {
             var directory = await GetDirectoryAsync(cancellationToken).ConfigureAwait(false);
             var payload = new JObject { ["identifiers"] = JArray.FromObject(identifiers) };
-            if (notBefore.HasValue) payload["notBefore"] = notBefore.Value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
-            if (notAfter.HasValue) payload["notAfter"] = notAfter.Value.UtcDateTime.ToString("yyyy-MM-ddTHH:mm:ssZ");
+            if (notBefore.HasValue) payload["notBefore"] = Rfc3339(notBefore.Value);
+            if (notAfter.HasValue) payload["notAfter"] = Rfc3339(notAfter.Value);
             var response = await PostAsync(directory.NewOrder, payload, signer.Key, signer.AccountUrl.AbsoluteUri, true, cancellationToken).ConfigureAwait(false);
             var order = ParseJson<AcmeOrderResource>(response, directory.NewOrder);
             order.Location = response.Location ?? throw new AcmeException("AcmeServerResponseInvalid", AcmeErrorKind.InvalidData,
                 "The CA created the order but sent no Location header with its URL.");
             return order;
         }
+
+        private static string Rfc3339(DateTimeOffset value) =>
+            value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
         public async Task<AcmeOrderResource> GetOrderAsync(AcmeSigner signer, Uri orderUrl, CancellationToken cancellationToken)
         {

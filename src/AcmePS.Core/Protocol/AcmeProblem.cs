@@ -59,7 +59,7 @@ namespace AcmePS.Core.Protocol
     public sealed class AcmeProblemException : AcmeException
     {
         public AcmeProblemException(AcmeProblem problem, int httpStatus, TimeSpan? retryAfter, string url)
-            : base(AcmeProblem.ErrorIdFor(problem.ShortType), KindFor(problem.ShortType, httpStatus), Message(problem, httpStatus, retryAfter))
+            : base(AcmeProblem.ErrorIdFor(problem.ShortType), KindFor(problem.ShortType, httpStatus), Describe(problem, httpStatus, retryAfter))
         {
             Problem = problem;
             HttpStatus = httpStatus;
@@ -76,7 +76,7 @@ namespace AcmePS.Core.Protocol
 
         public string Url { get; }
 
-        private static string Message(AcmeProblem p, int status, TimeSpan? retryAfter)
+        private static string Describe(AcmeProblem p, int status, TimeSpan? retryAfter)
         {
             string text = $"The CA refused the request: {p} [HTTP {status}]";
             if (retryAfter.HasValue) text += $" Retry after {retryAfter.Value.TotalSeconds:0} s.";

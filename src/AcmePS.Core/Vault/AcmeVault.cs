@@ -57,7 +57,7 @@ namespace AcmePS.Core.Vault
         public IReadOnlyList<ServerRecord> Servers() =>
             Store.ListFolders("servers").Select(GetServer).Where(s => s != null).ToList();
 
-        public ServerRecord GetServer(string id) => ReadJson<ServerRecord>($"servers/{id}/server.json");
+        public ServerRecord GetServer(string id) => IsSafeName(id) ? ReadJson<ServerRecord>($"servers/{id}/server.json") : null;
 
         public void SaveServer(ServerRecord server) => WriteJson($"servers/{server.Id}/server.json", server);
 
@@ -73,7 +73,7 @@ namespace AcmePS.Core.Vault
             Store.ListFolders($"servers/{serverId}/accounts").Select(a => GetAccount(serverId, a)).Where(a => a != null).ToList();
 
         public AccountRecord GetAccount(string serverId, string accountId) =>
-            ReadJson<AccountRecord>($"servers/{serverId}/accounts/{accountId}/account.json");
+            IsSafeName(serverId) && IsSafeName(accountId) ? ReadJson<AccountRecord>($"servers/{serverId}/accounts/{accountId}/account.json") : null;
 
         public AcmeKey GetAccountKey(AccountRecord account)
         {
@@ -104,7 +104,7 @@ namespace AcmePS.Core.Vault
                 .Select(n => GetOrder(serverId, accountId, n)).Where(o => o != null).ToList();
 
         public OrderRecord GetOrder(string serverId, string accountId, string name) =>
-            ReadJson<OrderRecord>($"{OrderFolder(serverId, accountId, name)}/order.json");
+            IsSafeName(serverId) && IsSafeName(accountId) && IsSafeName(name) ? ReadJson<OrderRecord>($"{OrderFolder(serverId, accountId, name)}/order.json") : null;
 
         public void SaveOrder(OrderRecord order) => WriteJson($"{OrderFolder(order)}/order.json", order);
 
@@ -139,6 +139,10 @@ namespace AcmePS.Core.Vault
         private void WriteJson(string path, object value) => Store.Write(path, JsonConvert.SerializeObject(value, Json));
 
         private static readonly Regex Unsafe = new Regex("[^A-Za-z0-9._!-]+", RegexOptions.Compiled);
+        private static readonly Regex Safe = new Regex("^[A-Za-z0-9._!-]+$", RegexOptions.Compiled);
+
+        /// <summary>A name that is one plain file or folder name everywhere: ids, order names, file names.</summary>
+        public static bool IsSafeName(string name) => name != null && name != "." && name != ".." && Safe.IsMatch(name);
 
         private static string Sanitize(string text) => Unsafe.Replace(text, "_").Trim('_', '.');
     }

@@ -35,9 +35,13 @@ namespace AcmePS.Core.Vault
 
         private string Full(string path)
         {
-            if (path.Split('/').Any(p => p == ".." || p.Length == 0))
+            // Every part a plain name: no "..", no "\\" or ":" (Windows separators and drives), nothing rooted.
+            if (!path.Split('/').All(AcmeVault.IsSafeName))
                 throw new ArgumentException($"Invalid vault path '{path}'.", nameof(path));
-            return Path.Combine(Root, path.Replace('/', Path.DirectorySeparatorChar));
+            string full = Path.GetFullPath(Path.Combine(Root, path.Replace('/', Path.DirectorySeparatorChar)));
+            if (!full.StartsWith(Root.TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                throw new ArgumentException($"Invalid vault path '{path}'.", nameof(path));
+            return full;
         }
 
         public string Read(string path)
