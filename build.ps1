@@ -52,7 +52,12 @@ function Invoke-BuildTask {
     foreach ($required in 'AcmePS.dll', 'AcmePS.Core.dll') {
         if ($names -notcontains $required) { throw "$required is missing from $bin" }
     }
-    $dlls | Copy-Item -Destination $ModuleDir
+    # Only the cmdlets assembly sits beside the manifest. The engine and its dependencies go to dependencies/,
+    # where PowerShell does not probe: the module loads them into a load context of its own (ModuleInitializer).
+    $dependencies = Join-Path $ModuleDir 'dependencies'
+    $null = New-Item -ItemType Directory -Path $dependencies
+    $dlls | Where-Object Name -eq 'AcmePS.dll' | Copy-Item -Destination $ModuleDir
+    $dlls | Where-Object Name -ne 'AcmePS.dll' | Copy-Item -Destination $dependencies
 
     $formats = Join-Path $Root 'src/AcmePS/AcmePS.format.ps1xml'
     if (Test-Path $formats) { Copy-Item $formats $ModuleDir }

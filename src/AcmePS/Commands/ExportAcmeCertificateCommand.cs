@@ -4,6 +4,7 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using System.Security;
 using AcmePS.Core.Workflow;
+using ExportFormat = AcmePS.Models.ExportFormat;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -58,7 +59,7 @@ namespace AcmePS.Commands
                 char[] password = ToChars(Password);
                 try
                 {
-                    CertificateExport.Export(session.Vault, order, format, path, password);
+                    CertificateExport.Export(session.Vault, order, (Core.Workflow.ExportFormat)(int)format, path, password);
                 }
                 finally
                 {
