@@ -126,6 +126,28 @@ Describe 'Servers' {
         Get-ErrorId $ev | Should -Be 'AcmeServerNotTrusted'
     }
 
+    It 'says a URL that is not an ACME directory is not one' {
+        $notAcme = $script:Server.DirectoryUrl -replace '/dir$', '/no-such-directory'
+        Set-AcmeServer $notAcme -TrustedRoot $script:Server.TrustedRoot -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeServerNotAcme'
+        Test-Path $script:Empty | Should -BeFalse
+    }
+
+    It 'takes a server piped from Get-AcmeServer' {
+        Set-AcmeServer $script:Server.DirectoryUrl -TrustedRoot $script:Server.TrustedRoot
+        Get-AcmeServer | Set-AcmeServer -ErrorVariable ev -ErrorAction SilentlyContinue
+        $ev | Should -BeNullOrEmpty
+        (Get-AcmeServer -Default).DirectoryUrl.AbsoluteUri | Should -Be $script:Server.DirectoryUrl
+    }
+
+    It 'reports an account id that is not in the vault' {
+        Set-AcmeServer $script:Server.DirectoryUrl -TrustedRoot $script:Server.TrustedRoot
+        Get-AcmeAccount -Id 'no-such-account' -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeAccountNotFound'
+        Get-AcmeAccount -Id 'no-such-*' -ErrorVariable ev2 | Should -BeNullOrEmpty
+        $ev2 | Should -BeNullOrEmpty
+    }
+
     It 'refuses a name that is neither a known CA nor a URL' {
         Set-AcmeServer 'NoSuchCA' -ErrorVariable ev -ErrorAction SilentlyContinue
         Get-ErrorId $ev | Should -Be 'AcmeServerInvalid'

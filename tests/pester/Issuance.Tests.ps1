@@ -118,6 +118,16 @@ Describe 'The one-liner' {
         finally { Remove-TestVault $fresh; $env:ACMEPS_VAULT = $before }
     }
 
+    It 'renews a certificate piped from Get-AcmeCertificate (DnsNames binds to -DnsName)' {
+        $name = New-UniqueName 'renew'
+        $first = New-AcmeCertificate -DnsName $name, "*.$name" -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $second = Get-AcmeCertificate -Name $name | New-AcmeCertificate -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $second.Name | Should -Be $name
+        $second.SerialNumber | Should -Not -Be $first.SerialNumber
+        $second.DnsNames | Sort-Object | Should -Be ($first.DnsNames | Sort-Object)
+        (Get-AcmeCertificate -Name $name).Thumbprint | Should -Be $second.Thumbprint
+    }
+
     It 'takes requests from the pipeline by property name' {
         $names = 1..2 | ForEach-Object { New-UniqueName "pipe$_" }
         $certs = @($names | ForEach-Object { [pscustomobject]@{ DnsName = $_; Plugin = 'ChallTestSrv'; PluginParameters = $script:Cts } } | New-AcmeCertificate)
@@ -178,6 +188,55 @@ Describe 'Exports' {
         $result.Ok | Should -BeTrue -Because $result.Status
         # the intermediate Pebble serves is the one in the chain
         ($chainPems | Select-Object -Skip 1).Thumbprint | Should -Contain $script:IntermediateCert.Thumbprint
+    }
+
+    It 'writes a PFX that OpenSSL 3 reads without -legacy, and a legacy 3DES PFX on request' {
+        $modern = Join-Path $script:Dir 'modern.pfx'; $legacy = Join-Path $script:Dir 'legacy.pfx'
+        $password = ConvertTo-SecureString 'pw' -AsPlainText -Force
+        $script:Exported | Export-AcmeCertificate -Path $modern -Password $password
+        $script:Exported | Export-AcmeCertificate -Path $legacy -Password $password -LegacyPfxEncryption
+        $info = & openssl pkcs12 -in $modern -passin pass:pw -info -noout 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($info -join "`n")
+        ($info -join "`n") | Should -Match 'AES-256-CBC'
+        $legacyInfo = & openssl pkcs12 -in $legacy -passin pass:pw -info -noout -legacy 2>&1
+        ($legacyInfo -join "`n") | Should -Match 'TripleDES'
+        $c = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new(); $c.Import($legacy, 'pw', 'DefaultKeySet')
+        ($c | Where-Object HasPrivateKey).Thumbprint | Should -Be $script:Exported.Thumbprint
+    }
+
+    It 'warns when a PFX has no password' {
+        $path = Join-Path $script:Dir 'nopw.pfx'
+        $script:Exported | Export-AcmeCertificate -Path $path -WarningVariable wv -WarningAction SilentlyContinue
+        $wv | Should -HaveCount 1
+        "$wv" | Should -Match 'not protected by a password'
+        Test-Path $path | Should -BeTrue
+    }
+
+    It 'asks for -Format when the extension says nothing, and writes nothing' {
+        $path = Join-Path $script:Dir 'cert.txt'
+        $script:Exported | Export-AcmeCertificate -Path $path -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeExportFormatUnknown'
+        Test-Path $path | Should -BeFalse
+        $script:Exported | Export-AcmeCertificate -Path $path -Format Pem
+        (Get-Content -Raw $path) | Should -Match 'BEGIN CERTIFICATE'
+    }
+
+    It 'reports a path it cannot write as AcmeExportFailed, and -PassThru gives the file' {
+        $blocker = Join-Path $script:Dir 'a-file'
+        Set-Content $blocker 'x'
+        $script:Exported | Export-AcmeCertificate -Path (Join-Path $blocker 'x.pem') -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeExportFailed'
+        $file = $script:Exported | Export-AcmeCertificate -Path (Join-Path $script:Dir 'pt.pem') -PassThru
+        $file | Should -BeOfType [IO.FileInfo]
+        $file.Length | Should -BeGreaterThan 500
+    }
+
+    It 'finds a certificate by -Name in an explicit -Server and -Account' {
+        $path = Join-Path $script:Dir 'byname.pem'
+        Export-AcmeCertificate -Name $script:ExportName -Server $script:Exported.Server -Account $script:Exported.AccountId -Path $path
+        Test-Path $path | Should -BeTrue
+        Export-AcmeCertificate -Name $script:ExportName -Account 'no-such-account' -Path $path -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeAccountNotFound'
     }
 
     It 'refuses to overwrite with -NoClobber and leaves the file as it was' {

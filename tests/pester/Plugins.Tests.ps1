@@ -93,6 +93,55 @@ Describe 'A script plugin' {
         (Get-AcmeCertificate -Name $name -ErrorAction SilentlyContinue) | Should -BeNullOrEmpty
     }
 
+    It 'checks -PluginParameters against both commands before ordering, and writes nothing' {
+        $before = Get-VaultFiles $script:Vault
+        New-AcmeCertificate -DnsName (New-UniqueName 'pp') -Plugin ScriptTest -PluginParameters @{ ManagementUrl = 'http://x'; NoSuch = 1 } -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmePluginParameterInvalid'
+        $ev[0].Exception.Message | Should -Match '-NoSuch'
+        New-AcmeCertificate -DnsName (New-UniqueName 'pp') -Plugin ScriptTest -PluginParameters @{ Tag = 'x' } -ErrorVariable ev2 -ErrorAction SilentlyContinue
+        Get-ErrorId $ev2 | Should -Be 'AcmePluginParameterInvalid'
+        $ev2[0].Exception.Message | Should -Match '-ManagementUrl'
+        Get-VaultFiles $script:Vault | Should -Be $before
+        $global:ScriptPluginLog | Should -BeNullOrEmpty
+    }
+
+    It 'brings the plugin''s own errors back to the caller''s error stream' {
+        $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()
+        $out = New-AcmeCertificate -DnsName (New-UniqueName 'pe') -Plugin ChallTestSrv -PluginParameters @{ ManagementUrl = "http://127.0.0.1:$port" } `
+            -ErrorVariable ev -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $ids = Get-ErrorId $ev
+        $ids | Should -Contain 'AcmePluginUnreachable'
+        $ids | Should -Contain 'AcmePluginPublishFailed'
+    }
+
+    It 'removes whatever a plugin that throws may have published, and reports AcmePluginPublishFailed' {
+        New-Module -Name ThrowingAcmePlugin -ScriptBlock {
+            function Publish-AcmeThrowingChallenge { param([Parameter(ValueFromPipeline)] $Challenge) process { $global:ScriptPluginLog.Add("publish $($Challenge.Identifier)"); throw 'DNS API said no' } }
+            function Unpublish-AcmeThrowingChallenge { param([Parameter(ValueFromPipeline)] $Challenge) process { $global:ScriptPluginLog.Add("unpublish $($Challenge.Identifier)") } }
+        } | Import-Module
+        try {
+            $name = New-UniqueName 'th'
+            New-AcmeCertificate -DnsName $name, "*.$name" -Plugin Throwing -ErrorVariable ev -ErrorAction SilentlyContinue
+            Get-ErrorId $ev | Should -Be 'AcmePluginPublishFailed'
+            $ev[0].Exception.Message | Should -Match 'DNS API said no'
+            $global:ScriptPluginLog | Where-Object { $_ -like 'unpublish *' } | Sort-Object | Should -Be (@("unpublish $name", "unpublish *.$name") | Sort-Object)
+        }
+        finally { Remove-Module ThrowingAcmePlugin }
+    }
+
+    It 'fails fast when a name of the order has no challenge in the pipeline' {
+        $name = New-UniqueName 'half'
+        $challenges = @(New-AcmeOrder -DnsName $name, "x$name" | Get-AcmeChallenge)
+        $watch = [Diagnostics.Stopwatch]::StartNew()
+        $challenges[0] | Publish-AcmeScriptTestChallenge -ManagementUrl $script:Server.ChallTestSrvUrl -Tag half |
+            Submit-AcmeChallenge -ErrorVariable ev -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $watch.Elapsed.TotalSeconds | Should -BeLessThan 30 -Because 'it must not wait for the 300 s timeout'
+        Get-ErrorId $ev | Should -Be 'AcmeChallengeMissing'
+        $ev[0].Exception.Message | Should -Match ([regex]::Escape($challenges[1].Identifier))
+        $global:ScriptPluginLog | Should -Contain "unpublish $($challenges[0].Identifier) half"
+    }
+
     It 'is refused with a clear error when its commands do not exist' {
         New-AcmeCertificate -DnsName (New-UniqueName 'np') -Plugin NoSuchPlugin -ErrorVariable ev -ErrorAction SilentlyContinue
         Get-ErrorId $ev | Should -Be 'AcmePluginNotFound'

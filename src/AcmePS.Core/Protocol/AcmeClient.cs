@@ -51,12 +51,27 @@ namespace AcmePS.Core.Protocol
             try
             {
                 if (_directory != null) return _directory;
-                var response = await GetAsync(DirectoryUrl, cancellationToken).ConfigureAwait(false);
-                var raw = ParseJson<JObject>(response, DirectoryUrl);
+                AcmeHttpResponse response;
+                try
+                {
+                    response = await GetAsync(DirectoryUrl, cancellationToken).ConfigureAwait(false);
+                }
+                catch (AcmeProblemException ex) when (ex.HttpStatus < 500)
+                {
+                    throw NotAcme($"{DirectoryUrl} answered HTTP {ex.HttpStatus}: is it the directory URL of an ACME CA?", ex);
+                }
+                JObject raw;
+                try
+                {
+                    raw = ParseJson<JObject>(response, DirectoryUrl);
+                }
+                catch (AcmeException ex)
+                {
+                    throw NotAcme($"{DirectoryUrl} answered, but not with an ACME directory (no JSON).", ex);
+                }
                 var directory = raw.ToObject<AcmeDirectory>();
                 if (directory.NewNonce == null || directory.NewAccount == null || directory.NewOrder == null)
-                    throw new AcmeException("AcmeServerNotAcme", AcmeErrorKind.InvalidData,
-                        $"{DirectoryUrl} answered, but not with an ACME directory (newNonce, newAccount, newOrder are missing).") { Target = DirectoryUrl };
+                    throw NotAcme($"{DirectoryUrl} answered, but not with an ACME directory (newNonce, newAccount, newOrder are missing).", null);
                 directory.Raw = raw;
                 _directory = directory;
                 return directory;
@@ -66,6 +81,9 @@ namespace AcmePS.Core.Protocol
                 _directoryLock.Release();
             }
         }
+
+        private AcmeException NotAcme(string message, Exception inner) =>
+            new AcmeException("AcmeServerNotAcme", AcmeErrorKind.InvalidData, message, inner) { Target = DirectoryUrl };
 
         /// <summary>An unauthenticated GET (directory, ARI), retried on transient faults.</summary>
         public async Task<AcmeHttpResponse> GetAsync(Uri url, CancellationToken cancellationToken)

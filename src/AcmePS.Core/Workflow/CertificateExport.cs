@@ -5,6 +5,8 @@ using System.Text;
 using AcmePS.Core.Crypto;
 using AcmePS.Core.Util;
 using AcmePS.Core.Vault;
+using Org.BouncyCastle.Asn1.Nist;
+using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Pkcs;
 using Org.BouncyCastle.Security;
 
@@ -28,7 +30,8 @@ namespace AcmePS.Core.Workflow
         /// Writes the order's certificate in <paramref name="format"/> to <paramref name="path"/> (atomically; key-bearing
         /// files readable by the owner only). <paramref name="password"/> protects a PFX; empty means none.
         /// </summary>
-        public static void Export(AcmeVault vault, OrderRecord order, ExportFormat format, string path, char[] password, int chainIndex = 0)
+        public static void Export(AcmeVault vault, OrderRecord order, ExportFormat format, string path, char[] password, bool legacyPfx = false,
+            int chainIndex = 0)
         {
             var record = order.Certificate ?? throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound,
                 $"The order '{order.Name}' has no certificate yet: run Complete-AcmeOrder first.") { Target = order.Name };
@@ -46,7 +49,7 @@ namespace AcmePS.Core.Workflow
                     AtomicFile.Write(path, Encoding.ASCII.GetBytes(ReadKey(vault, order).ToPem()), true);
                     break;
                 case ExportFormat.Pfx:
-                    AtomicFile.Write(path, Pfx(ReadKey(vault, order), chain, password ?? new char[0], order.Name), true);
+                    AtomicFile.Write(path, Pfx(ReadKey(vault, order), chain, password ?? new char[0], order.Name, legacyPfx), true);
                     break;
             }
         }
@@ -63,9 +66,19 @@ namespace AcmePS.Core.Workflow
         private static AcmeException Missing(OrderRecord order, string file) =>
             new AcmeException("AcmeCertificateFileMissing", AcmeErrorKind.InvalidData, $"The vault file {file} of '{order.Name}' is missing.") { Target = order.Name };
 
-        private static byte[] Pfx(AcmeKey key, CertificateChain chain, char[] password, string friendlyName)
+        /// <summary>
+        /// PKCS#12 with AES-256-CBC (PBES2, HMAC-SHA256), which OpenSSL 3 and Windows 10 1709+/Server 2019+ read; legacy
+        /// is 3DES for Windows Server 2016 and older, which cannot read AES-encrypted PFX files.
+        /// </summary>
+        private static byte[] Pfx(AcmeKey key, CertificateChain chain, char[] password, string friendlyName, bool legacy)
         {
-            var store = new Pkcs12StoreBuilder().Build();
+            var builder = new Pkcs12StoreBuilder();
+            if (!legacy)
+            {
+                builder.SetKeyAlgorithm(NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256);
+                builder.SetCertAlgorithm(NistObjectIdentifiers.IdAes256Cbc, PkcsObjectIdentifiers.IdHmacWithSha256);
+            }
+            var store = builder.Build();
             var entries = chain.Certificates.Select(c => new X509CertificateEntry(c)).ToArray();
             store.SetKeyEntry(friendlyName, new AsymmetricKeyEntry(key.Pair.Private), entries);
             using (var stream = new MemoryStream())

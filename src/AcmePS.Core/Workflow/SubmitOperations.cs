@@ -30,6 +30,7 @@ namespace AcmePS.Core.Workflow
             IReadOnlyList<PendingChallenge> challenges, TimeSpan timeout, IProgress<AcmeProgress> progress, CancellationToken ct)
         {
             var signer = session.Signer;
+            await CheckEveryNameHasAChallengeAsync(session, order, challenges, ct).ConfigureAwait(false);
             string activity = $"Validating order {order.Name}";
             progress?.Report(new AcmeProgress(activity, $"Telling the CA that {challenges.Count} challenge(s) are ready", 0));
             await Task.WhenAll(challenges.Where(c => c.Status == AcmeStatus.Pending)
@@ -59,6 +60,24 @@ namespace AcmePS.Core.Workflow
             session.Vault.SaveOrder(order);
             progress?.Report(new AcmeProgress(activity, "done", 100) { Completed = true });
             return failures;
+        }
+
+        /// <summary>
+        /// A pending authorization with no challenge among those submitted would only end in a timeout: say so now,
+        /// before the CA is asked to validate anything.
+        /// </summary>
+        private static async Task CheckEveryNameHasAChallengeAsync(AcmeSession session, OrderRecord order,
+            IReadOnlyList<PendingChallenge> challenges, CancellationToken ct)
+        {
+            var covered = new HashSet<Uri>(challenges.Where(c => c.AuthorizationUrl != null).Select(c => c.AuthorizationUrl));
+            var others = order.Authorizations.Where(a => !covered.Contains(a)).ToList();
+            if (others.Count == 0) return;
+            var authorizations = await Task.WhenAll(others.Select(a => session.Client.GetAuthorizationAsync(session.Signer, a, ct))).ConfigureAwait(false);
+            var missing = authorizations.Where(a => a.Status == AcmeStatus.Pending).Select(a => a.OrderIdentifier).ToList();
+            if (missing.Count > 0)
+                throw new AcmeException("AcmeChallengeMissing", AcmeErrorKind.InvalidOperation,
+                    $"The order '{order.Name}' also needs {string.Join(", ", missing)} validated, but no challenge for it was submitted. "
+                    + "Publish and submit a challenge for every name of the order.") { Target = order.Name };
         }
     }
 }

@@ -24,6 +24,16 @@ namespace AcmePS.Commands
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
 
+        /// <summary>With -Name: the server (name, id or directory URL) instead of the vault's default.</summary>
+        [Parameter(ParameterSetName = ByName)]
+        [ValidateNotNullOrEmpty]
+        public string Server { get; set; }
+
+        /// <summary>With -Name: the account (id or URL) instead of the server's default.</summary>
+        [Parameter(ParameterSetName = ByName)]
+        [ValidateNotNullOrEmpty]
+        public string Account { get; set; }
+
         /// <summary>The certificate key type; default: the order's previous one, else ec256.</summary>
         [Parameter]
         [ValidateSet("ec256", "ec384", "rsa2048", "rsa3072", "rsa4096", IgnoreCase = true)]
@@ -52,7 +62,7 @@ namespace AcmePS.Commands
                     csr = File.ReadAllText(path);
                 }
                 KeyType? type = KeyType != null ? KeyTypes.Parse(KeyType) : (KeyType?)null;
-                var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession();
+                var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession(Server, Account);
                 var order = OrderOperations.Find(session, target);
                 if (!ShouldProcess(order.Name, "Finalize the order and download the certificate")) return;
                 var completed = Run(ct => CertificateOperations.CompleteAsync(session, order, type, csr, TimeSpan.FromSeconds(TimeoutSeconds), Progress, ct));

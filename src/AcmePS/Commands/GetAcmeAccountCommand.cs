@@ -1,5 +1,7 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
+using AcmePS.Core;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -23,8 +25,10 @@ namespace AcmePS.Commands
             {
                 var server = Core.Workflow.AcmeSession.FindServer(Vault, Server);
                 var pattern = WildcardPattern.Get(Id ?? "*", WildcardOptions.IgnoreCase);
-                foreach (var account in Vault.Accounts(server.Id))
-                    if (pattern.IsMatch(account.Id)) WriteObject(AcmeAccount.From(account, server.DefaultAccount));
+                var found = Vault.Accounts(server.Id).Where(a => pattern.IsMatch(a.Id)).ToList();
+                if (found.Count == 0 && Id != null && !WildcardPattern.ContainsWildcardCharacters(Id))
+                    throw new AcmeException("AcmeAccountNotFound", AcmeErrorKind.NotFound, $"There is no account '{Id}' for {server.Name} in the vault.") { Target = Id };
+                foreach (var account in found) WriteObject(AcmeAccount.From(account, server.DefaultAccount));
             }
             catch (Exception ex) when (IsReportable(ex))
             {

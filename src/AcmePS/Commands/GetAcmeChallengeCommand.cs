@@ -21,6 +21,16 @@ namespace AcmePS.Commands
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
 
+        /// <summary>With -Name: the server (name, id or directory URL) instead of the vault's default.</summary>
+        [Parameter(ParameterSetName = ByName)]
+        [ValidateNotNullOrEmpty]
+        public string Server { get; set; }
+
+        /// <summary>With -Name: the account (id or URL) instead of the server's default.</summary>
+        [Parameter(ParameterSetName = ByName)]
+        [ValidateNotNullOrEmpty]
+        public string Account { get; set; }
+
         [Parameter]
         [ValidateSet("dns-01", "http-01", IgnoreCase = true)]
         public string Type { get; set; } = "dns-01";
@@ -29,7 +39,7 @@ namespace AcmePS.Commands
         {
             try
             {
-                var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession();
+                var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession(Server, Account);
                 var order = OrderOperations.Find(session, Order?.Name ?? Name);
                 var challenges = Run(ct => OrderOperations.GetChallengesAsync(session, order, Type.ToLowerInvariant(), ct));
                 if (challenges.Count == 0) WriteVerbose($"The order '{order.Name}' has no pending authorization: nothing to publish.");

@@ -21,6 +21,7 @@ namespace AcmePS.Commands
     public sealed class NewAcmeCertificateCommand : AcmeCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("DnsNames")]
         [ValidateNotNullOrEmpty]
         public string[] DnsName { get; set; }
 
@@ -56,6 +57,11 @@ namespace AcmePS.Commands
         [Parameter]
         public string Server { get; set; }
 
+        /// <summary>The account (id or URL) instead of the server's default.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Account { get; set; }
+
         [Parameter]
         [ValidateRange(1, 86400)]
         public int TimeoutSeconds { get; set; } = 300;
@@ -70,14 +76,15 @@ namespace AcmePS.Commands
                 KeyType? keyType = KeyType != null ? KeyTypes.Parse(KeyType) : (KeyType?)null;
                 AccountOperations.NormalizeContacts(Contact);
                 var plugin = PluginCommands.Resolve(this, Plugin);
-                var session = OpenSession(Server);
+                plugin.CheckParameters(PluginParameters);
+                var session = OpenSession(Server, Account);
                 if (!ShouldProcess(string.Join(", ", names), $"Issue a certificate from {session.Server.Name} using the {plugin.Name} plugin")) return;
                 session = EnsureAccount(session);
 
                 var order = Run(ct => OrderOperations.NewOrderAsync(session, names, Name, ct));
                 var challenges = Run(ct => OrderOperations.GetChallengesAsync(session, order, ChallengeType.ToLowerInvariant(), ct))
                     .Select(AcmeChallenge.From).ToList();
-                var published = plugin.PublishAll(this, challenges, PluginParameters);
+                var published = Publish(plugin, challenges);
                 if (published.Count < challenges.Count)
                 {
                     ChallengeSubmitter.Unpublish(this, published);
@@ -93,6 +100,25 @@ namespace AcmePS.Commands
             catch (Exception ex) when (IsReportable(ex))
             {
                 WriteAcmeError(ex, target);
+            }
+        }
+
+        /// <summary>
+        /// Publishes through the plugin. When the plugin fails outright (a throw, a binding error), whatever it may
+        /// have published before is removed: every challenge is handed to its Unpublish command.
+        /// </summary>
+        private System.Collections.Generic.IReadOnlyList<AcmeChallenge> Publish(PluginCommands plugin, System.Collections.Generic.IReadOnlyList<AcmeChallenge> challenges)
+        {
+            try
+            {
+                return plugin.PublishAll(this, challenges, PluginParameters);
+            }
+            catch (Exception ex) when (IsReportable(ex) && !(ex is AcmeException))
+            {
+                foreach (var c in challenges.Where(c => c.Status != "valid")) c.MarkPublished(plugin.Name, PluginParameters);
+                ChallengeSubmitter.Unpublish(this, challenges);
+                throw new AcmeException("AcmePluginPublishFailed", AcmeErrorKind.InvalidOperation,
+                    $"{plugin.Publish.Name} failed: {ex.Message}", ex) { Target = plugin.Name };
             }
         }
 

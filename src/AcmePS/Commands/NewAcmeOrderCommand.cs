@@ -13,6 +13,7 @@ namespace AcmePS.Commands
     public sealed class NewAcmeOrderCommand : AcmeCmdlet
     {
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("DnsNames")]
         [ValidateNotNullOrEmpty]
         public string[] DnsName { get; set; }
 

@@ -21,6 +21,16 @@ namespace AcmePS.Commands
         [ValidateNotNullOrEmpty]
         public string Name { get; set; }
 
+        /// <summary>With -Name: the server (name, id or directory URL) instead of the vault's default.</summary>
+        [Parameter(ParameterSetName = ByName)]
+        [ValidateNotNullOrEmpty]
+        public string Server { get; set; }
+
+        /// <summary>With -Name: the account (id or URL) instead of the server's default.</summary>
+        [Parameter(ParameterSetName = ByName)]
+        [ValidateNotNullOrEmpty]
+        public string Account { get; set; }
+
         [Parameter]
         [ValidateSet("Unspecified", "KeyCompromise", "Superseded", "CessationOfOperation", "AffiliationChanged", IgnoreCase = true)]
         public string Reason { get; set; } = "Unspecified";
@@ -37,7 +47,7 @@ namespace AcmePS.Commands
             string target = Certificate?.Name ?? Name;
             try
             {
-                var session = Certificate != null ? OpenSession(Certificate.Server, Certificate.AccountId) : OpenSession();
+                var session = Certificate != null ? OpenSession(Certificate.Server, Certificate.AccountId) : OpenSession(Server, Account);
                 var order = OrderOperations.Find(session, target);
                 string what = $"{order.Name} (serial {order.Certificate?.SerialNumber})";
                 if (!ShouldProcessOrForce(Force, what, $"Revoke ({Reason})")) return;

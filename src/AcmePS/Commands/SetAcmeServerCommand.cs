@@ -13,9 +13,12 @@ namespace AcmePS.Commands
     [OutputType(typeof(AcmeServer))]
     public sealed class SetAcmeServerCommand : AcmeCmdlet
     {
-        /// <summary>A known name (LetsEncrypt, LetsEncryptStaging, ZeroSSL, …) or a directory URL.</summary>
+        /// <summary>
+        /// A known name (LetsEncrypt, LetsEncryptStaging, ZeroSSL, …) or a directory URL. A server piped from
+        /// Get-AcmeServer binds as its URL (its trusted root is kept).
+        /// </summary>
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-        [Alias("Name", "Url")]
+        [Alias("Url")]
         [ValidateNotNullOrEmpty]
         public string DirectoryUrl { get; set; }
 

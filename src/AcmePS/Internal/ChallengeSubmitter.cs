@@ -39,7 +39,9 @@ namespace AcmePS.Internal
         /// <summary>Calls each plugin's Unpublish command with the parameters its Publish command had.</summary>
         public static void Unpublish(AcmeCmdlet cmdlet, IEnumerable<AcmeChallenge> challenges)
         {
-            foreach (var group in challenges.Where(c => !string.IsNullOrEmpty(c.PublishedBy)).GroupBy(c => c.PublishedBy, StringComparer.OrdinalIgnoreCase))
+            // An already-valid challenge had nothing published for it.
+            foreach (var group in challenges.Where(c => !string.IsNullOrEmpty(c.PublishedBy) && c.Status != "valid")
+                         .GroupBy(c => c.PublishedBy, StringComparer.OrdinalIgnoreCase))
             {
                 foreach (var sameParameters in group.GroupBy(c => c.PluginParameters ?? new Hashtable()))
                 {
@@ -48,6 +50,10 @@ namespace AcmePS.Internal
                     {
                         PluginCommands.Resolve(cmdlet, group.Key).UnpublishAll(cmdlet, list, sameParameters.Key);
                         foreach (var c in list) c.PublishedBy = null;
+                    }
+                    catch (AcmeException ex)
+                    {
+                        cmdlet.WriteAcmeError(ex);
                     }
                     catch (Exception ex) when (AcmeCmdlet.IsReportable(ex))
                     {

@@ -27,6 +27,7 @@ namespace AcmePS.Models
             HasTrustedRoot = !string.IsNullOrEmpty(r.TrustedRootPem),
         };
 
-        public override string ToString() => Name;
+        /// <summary>The directory URL: what identifies a server, and what Set-AcmeServer binds from the pipeline.</summary>
+        public override string ToString() => DirectoryUrl?.AbsoluteUri ?? Name;
     }
 }

@@ -4,6 +4,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core;
+using AcmePS.Internal;
 using AcmePS.Models;
 
 namespace AcmePS.Plugins
@@ -11,10 +12,14 @@ namespace AcmePS.Plugins
     /// <summary>
     /// A DNS-provider (or HTTP) plugin: the commands Publish-Acme&lt;Name&gt;Challenge and Unpublish-Acme&lt;Name&gt;Challenge,
     /// binary or script, from any module, found by name and called through the pipeline with challenge objects.
+    /// Their errors come back to the calling cmdlet (2&gt;&amp;1), so -ErrorAction and -ErrorVariable work on them.
     /// </summary>
     internal sealed class PluginCommands
     {
-        private static readonly ScriptBlock PipeInto = ScriptBlock.Create("param($__challenges, $__command, $__parameters) $__challenges | & $__command @__parameters");
+        // In a scope of its own with ErrorActionPreference Continue: a plugin's errors come back as records, and the
+        // calling cmdlet writes them under the caller's own -ErrorAction.
+        private static readonly ScriptBlock PipeInto = ScriptBlock.Create(
+            "param($__challenges, $__command, $__parameters) $ErrorActionPreference = 'Continue'; $__challenges | & $__command @__parameters 2>&1");
 
         private PluginCommands(string name, CommandInfo publish, CommandInfo unpublish)
         {
@@ -49,23 +54,68 @@ namespace AcmePS.Plugins
         private static CommandInfo Find(PSCmdlet host, string commandName) =>
             host.InvokeCommand.GetCommand(commandName, CommandTypes.Function | CommandTypes.Cmdlet | CommandTypes.Filter | CommandTypes.Alias);
 
-        /// <summary>Publishes the challenges; returns those the plugin wrote back, marked as published by this plugin.</summary>
-        public IReadOnlyList<AcmeChallenge> PublishAll(PSCmdlet host, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters)
+        /// <summary>
+        /// Checks -PluginParameters against both commands before anything happens at the CA: every key is a parameter
+        /// of each command, and each command's mandatory parameters are there (else PowerShell would prompt for them).
+        /// </summary>
+        public void CheckParameters(Hashtable parameters)
         {
-            var output = Invoke(host, Publish, challenges, parameters);
-            var published = output.Select(o => o?.BaseObject).OfType<AcmeChallenge>().ToList();
-            foreach (var challenge in published.Where(c => c.PublishedBy == null)) challenge.MarkPublished(Name, parameters);
+            var given = (parameters ?? new Hashtable()).Keys.Cast<object>().Select(k => k.ToString()).ToList();
+            foreach (var command in new[] { Publish, Unpublish })
+            {
+                var known = command.Parameters.Values.SelectMany(p => new[] { p.Name }.Concat(p.Aliases)).ToList();
+                var unknown = given.Where(g => !known.Contains(g, StringComparer.OrdinalIgnoreCase)).ToList();
+                if (unknown.Count > 0)
+                    throw ParameterError(command, $"has no parameter {string.Join(", ", unknown.Select(u => "-" + u))}");
+                var missing = command.Parameters.Values
+                    .Where(p => !string.Equals(p.Name, "Challenge", StringComparison.OrdinalIgnoreCase))
+                    .Where(p => p.ParameterSets.Count > 0 && p.ParameterSets.Values.All(s => s.IsMandatory))
+                    .Where(p => !given.Any(g => new[] { p.Name }.Concat(p.Aliases).Contains(g, StringComparer.OrdinalIgnoreCase)))
+                    .Select(p => "-" + p.Name).ToList();
+                if (missing.Count > 0)
+                    throw ParameterError(command, $"needs {string.Join(", ", missing)} in -PluginParameters");
+            }
+        }
+
+        private AcmeException ParameterError(CommandInfo command, string what) =>
+            new AcmeException("AcmePluginParameterInvalid", AcmeErrorKind.InvalidArgument, $"The {Name} plugin's {command.Name} {what}.") { Target = Name };
+
+        /// <summary>
+        /// Publishes the challenges (those not already valid) and returns those the plugin wrote back, marked as
+        /// published by this plugin. The plugin's own errors are written by <paramref name="host"/>.
+        /// </summary>
+        public IReadOnlyList<AcmeChallenge> PublishAll(AcmeCmdlet host, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters)
+        {
+            var output = Invoke(host, Publish, challenges, parameters, error => host.WriteError(error));
+            var published = output.OfType<AcmeChallenge>().ToList();
+            foreach (var challenge in published.Where(c => c.PublishedBy == null && c.Status != "valid")) challenge.MarkPublished(Name, parameters);
             return published;
         }
 
-        public void UnpublishAll(PSCmdlet host, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters) =>
-            Invoke(host, Unpublish, challenges, parameters);
+        /// <summary>Removes the records; the plugin's errors come back as one AcmePluginUnpublishFailed error.</summary>
+        public void UnpublishAll(AcmeCmdlet host, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters)
+        {
+            var errors = new List<ErrorRecord>();
+            Invoke(host, Unpublish, challenges, parameters, errors.Add);
+            if (errors.Count > 0)
+                throw new AcmeException("AcmePluginUnpublishFailed", AcmeErrorKind.InvalidOperation,
+                    $"The {Name} plugin could not remove the published answers for {string.Join(", ", challenges.Select(c => c.Identifier))}: "
+                    + string.Join("; ", errors.Select(e => e.Exception?.Message ?? e.ToString()))) { Target = Name };
+        }
 
-        private static IList<PSObject> Invoke(PSCmdlet host, CommandInfo command, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters)
+        private static List<object> Invoke(AcmeCmdlet host, CommandInfo command, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters,
+            Action<ErrorRecord> onError)
         {
             var copy = new Hashtable(parameters ?? new Hashtable(), StringComparer.OrdinalIgnoreCase);
             copy.Remove("Challenge");
-            return host.InvokeCommand.InvokeScript(false, PipeInto, null, challenges.ToArray(), command, copy);
+            var result = new List<object>();
+            foreach (var item in host.InvokeCommand.InvokeScript(true, PipeInto, null, challenges.ToArray(), command, copy))
+            {
+                object value = item?.BaseObject;
+                if (value is ErrorRecord error) onError(error);
+                else if (value != null) result.Add(value);
+            }
+            return result;
         }
     }
 }
