@@ -130,6 +130,30 @@ Describe 'A script plugin' {
         finally { Remove-Module ThrowingAcmePlugin }
     }
 
+    It 'removes what was published even when the plugin''s error stops the command (-ErrorAction Stop)' {
+        New-Module -Name HalfAcmePlugin -ScriptBlock {
+            function Publish-AcmeHalfChallenge {
+                param([Parameter(ValueFromPipeline)] $Challenge)
+                process {
+                    if ($Challenge.Identifier -like '*.*.*.*') { Write-Error -Message "no zone for $($Challenge.Identifier)" -ErrorId HalfNoZone; return }
+                    $global:ScriptPluginLog.Add("publish $($Challenge.Identifier)"); $Challenge.MarkPublished($PSCmdlet)
+                }
+            }
+            function Unpublish-AcmeHalfChallenge { param([Parameter(ValueFromPipeline)] $Challenge) process { $global:ScriptPluginLog.Add("unpublish $($Challenge.Identifier)") } }
+        } | Import-Module
+        try {
+            $name = New-UniqueName 'hf'   # hfxxxx.example.test: 3 labels, published; sub.hf…: 4 labels, refused
+            { New-AcmeCertificate -DnsName $name, "sub.$name" -Plugin Half -ErrorAction Stop } | Should -Throw -ErrorId 'HalfNoZone*'
+            # whatever the plugin published before it stopped, Unpublish came after it
+            foreach ($entry in $global:ScriptPluginLog | Where-Object { $_ -like 'publish *' }) {
+                $global:ScriptPluginLog.IndexOf("un$entry") | Should -BeGreaterThan $global:ScriptPluginLog.IndexOf($entry)
+            }
+            $global:ScriptPluginLog | Should -Contain "unpublish $name"
+            $global:ScriptPluginLog | Should -Contain "unpublish sub.$name"
+        }
+        finally { Remove-Module HalfAcmePlugin }
+    }
+
     It 'fails fast when a name of the order has no challenge in the pipeline' {
         $name = New-UniqueName 'half'
         $challenges = @(New-AcmeOrder -DnsName $name, "x$name" | Get-AcmeChallenge)

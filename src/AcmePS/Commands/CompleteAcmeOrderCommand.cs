@@ -4,6 +4,7 @@ using System.Management.Automation;
 using AcmePS.Core;
 using AcmePS.Core.Crypto;
 using AcmePS.Core.Workflow;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -22,16 +23,19 @@ namespace AcmePS.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(OrderNameCompleter))]
         public string Name { get; set; }
 
         /// <summary>With -Name: the server (name, id or directory URL) instead of the vault's default.</summary>
         [Parameter(ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
         /// <summary>With -Name: the account (id or URL) instead of the server's default.</summary>
         [Parameter(ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AccountCompleter))]
         public string Account { get; set; }
 
         /// <summary>The certificate key type; default: the order's previous one, else ec256.</summary>

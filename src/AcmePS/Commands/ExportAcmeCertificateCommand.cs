@@ -5,6 +5,7 @@ using System.Runtime.InteropServices;
 using System.Security;
 using AcmePS.Core.Workflow;
 using ExportFormat = AcmePS.Models.ExportFormat;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -23,16 +24,19 @@ namespace AcmePS.Commands
 
         [Parameter(Mandatory = true, ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(CertificateNameCompleter))]
         public string Name { get; set; }
 
         /// <summary>With -Name: the server (name, id or directory URL) instead of the vault's default.</summary>
         [Parameter(ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
         /// <summary>With -Name: the account (id or URL) instead of the server's default.</summary>
         [Parameter(ParameterSetName = ByName)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AccountCompleter))]
         public string Account { get; set; }
 
         [Parameter(Mandatory = true, Position = 0)]

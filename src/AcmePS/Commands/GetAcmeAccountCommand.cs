@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -14,9 +15,11 @@ namespace AcmePS.Commands
     {
         [Parameter(Position = 0)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(AccountCompleter))]
         public string Id { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
         protected override void ProcessRecord()

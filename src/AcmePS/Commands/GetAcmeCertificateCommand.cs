@@ -3,6 +3,7 @@ using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core;
 using AcmePS.Core.Workflow;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -15,12 +16,15 @@ namespace AcmePS.Commands
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(CertificateNameCompleter))]
         public string Name { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(AccountCompleter))]
         public string Account { get; set; }
 
         protected override void ProcessRecord()

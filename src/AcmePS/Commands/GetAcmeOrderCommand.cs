@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core.Workflow;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -14,15 +15,18 @@ namespace AcmePS.Commands
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(OrderNameCompleter))]
         public string Name { get; set; }
 
         [Parameter]
         public SwitchParameter Refresh { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(AccountCompleter))]
         public string Account { get; set; }
 
         protected override void ProcessRecord()

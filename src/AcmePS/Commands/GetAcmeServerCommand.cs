@@ -2,6 +2,7 @@ using System;
 using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -14,6 +15,7 @@ namespace AcmePS.Commands
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Name { get; set; }
 
         /// <summary>Only the vault's default server.</summary>

@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using AcmePS.Core.Crypto;
 using AcmePS.Core.Workflow;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -25,6 +26,7 @@ namespace AcmePS.Commands
 
         /// <summary>The server (name or id) instead of the vault's default.</summary>
         [Parameter]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
         protected override void ProcessRecord()

@@ -6,6 +6,7 @@ using AcmePS.Core;
 using AcmePS.Core.Challenges;
 using AcmePS.Core.Crypto;
 using AcmePS.Core.Workflow;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 using AcmePS.Plugins;
@@ -32,6 +33,7 @@ namespace AcmePS.Commands
         /// <summary>The plugin X whose Publish-AcmeXChallenge / Unpublish-AcmeXChallenge answer the challenges.</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(PluginCompleter))]
         public string Plugin { get; set; }
 
         /// <summary>Parameters splatted into the plugin's Publish and Unpublish commands.</summary>
@@ -54,12 +56,16 @@ namespace AcmePS.Commands
         [Parameter]
         public string[] Contact { get; set; }
 
-        [Parameter]
+        /// <summary>The server (name, id or URL) instead of the vault's default; a piped certificate brings its own.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
-        /// <summary>The account (id or URL) instead of the server's default.</summary>
-        [Parameter]
+        /// <summary>The account (id or URL) instead of the server's default; a piped certificate brings its own (AccountId).</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("AccountId")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(AccountCompleter))]
         public string Account { get; set; }
 
         [Parameter]
@@ -84,10 +90,13 @@ namespace AcmePS.Commands
                 var order = Run(ct => OrderOperations.NewOrderAsync(session, names, Name, ct));
                 var challenges = Run(ct => OrderOperations.GetChallengesAsync(session, order, ChallengeType.ToLowerInvariant(), ct))
                     .Select(AcmeChallenge.From).ToList();
-                var published = Publish(plugin, challenges);
-                if (published.Count < challenges.Count)
+                var pluginErrors = new System.Collections.Generic.List<ErrorRecord>();
+                var published = Publish(plugin, challenges, pluginErrors);
+                bool incomplete = published.Count < challenges.Count;
+                if (incomplete) ChallengeSubmitter.Unpublish(this, published);
+                foreach (var error in pluginErrors) WriteError(error);
+                if (incomplete)
                 {
-                    ChallengeSubmitter.Unpublish(this, published);
                     var missing = challenges.Select(c => c.Identifier).Except(published.Select(c => c.Identifier));
                     throw new AcmeException("AcmePluginPublishFailed", AcmeErrorKind.InvalidOperation,
                         $"{plugin.Publish.Name} did not publish the answers for {string.Join(", ", missing)}.") { Target = target };
@@ -107,16 +116,20 @@ namespace AcmePS.Commands
         /// Publishes through the plugin. When the plugin fails outright (a throw, a binding error), whatever it may
         /// have published before is removed: every challenge is handed to its Unpublish command.
         /// </summary>
-        private System.Collections.Generic.IReadOnlyList<AcmeChallenge> Publish(PluginCommands plugin, System.Collections.Generic.IReadOnlyList<AcmeChallenge> challenges)
+        private System.Collections.Generic.IReadOnlyList<AcmeChallenge> Publish(PluginCommands plugin,
+            System.Collections.Generic.IReadOnlyList<AcmeChallenge> challenges, System.Collections.Generic.List<ErrorRecord> errors)
         {
             try
             {
-                return plugin.PublishAll(this, challenges, PluginParameters);
+                return plugin.PublishAll(this, challenges, PluginParameters, errors);
             }
-            catch (Exception ex) when (IsReportable(ex) && !(ex is AcmeException))
+            catch (Exception ex) when (!(ex is AcmeException) && !(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
             {
                 foreach (var c in challenges.Where(c => c.Status != "valid")) c.MarkPublished(plugin.Name, PluginParameters);
                 ChallengeSubmitter.Unpublish(this, challenges);
+                foreach (var error in errors) WriteError(error);
+                // A plugin error under -ErrorAction Stop ends the command as the user asked, once cleaned up.
+                if (ex is ActionPreferenceStopException) throw;
                 throw new AcmeException("AcmePluginPublishFailed", AcmeErrorKind.InvalidOperation,
                     $"{plugin.Publish.Name} failed: {ex.Message}", ex) { Target = plugin.Name };
             }

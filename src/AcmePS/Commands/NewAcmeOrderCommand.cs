@@ -2,6 +2,7 @@ using System;
 using System.Management.Automation;
 using AcmePS.Core.Challenges;
 using AcmePS.Core.Workflow;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -23,9 +24,11 @@ namespace AcmePS.Commands
         public string Name { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
         [Parameter]
+        [ArgumentCompleter(typeof(AccountCompleter))]
         public string Account { get; set; }
 
         protected override void ProcessRecord()

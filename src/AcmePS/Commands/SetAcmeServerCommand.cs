@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using AcmePS.Core;
 using AcmePS.Core.Workflow;
+using AcmePS.Completers;
 using AcmePS.Internal;
 using AcmePS.Models;
 
@@ -20,6 +21,7 @@ namespace AcmePS.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
         [Alias("Url")]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ServerCompleter))]
         public string DirectoryUrl { get; set; }
 
         /// <summary>A PEM file with a root to trust for this server's TLS certificate (test CAs such as Pebble).</summary>

@@ -81,12 +81,14 @@ namespace AcmePS.Plugins
             new AcmeException("AcmePluginParameterInvalid", AcmeErrorKind.InvalidArgument, $"The {Name} plugin's {command.Name} {what}.") { Target = Name };
 
         /// <summary>
-        /// Publishes the challenges (those not already valid) and returns those the plugin wrote back, marked as
-        /// published by this plugin. The plugin's own errors are written by <paramref name="host"/>.
+        /// Publishes the challenges and returns those the plugin wrote back, marked as published by this plugin
+        /// (except those already valid). The plugin's own errors are added to <paramref name="errors"/>: the caller
+        /// writes them once it has cleaned up, since under -ErrorAction Stop the first one ends the command.
         /// </summary>
-        public IReadOnlyList<AcmeChallenge> PublishAll(AcmeCmdlet host, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters)
+        public IReadOnlyList<AcmeChallenge> PublishAll(AcmeCmdlet host, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters,
+            List<ErrorRecord> errors)
         {
-            var output = Invoke(host, Publish, challenges, parameters, error => host.WriteError(error));
+            var output = Invoke(host, Publish, challenges, parameters, errors.Add);
             var published = output.OfType<AcmeChallenge>().ToList();
             foreach (var challenge in published.Where(c => c.PublishedBy == null && c.Status != "valid")) challenge.MarkPublished(Name, parameters);
             return published;

@@ -1,0 +1,40 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Text.RegularExpressions;
+
+namespace AcmePS.Completers
+{
+    /// <summary>Plugin names: every X with a Publish-AcmeXChallenge command in the session (any module, or a function).</summary>
+    public sealed class PluginCompleter : IArgumentCompleter
+    {
+        private static readonly Regex PublishName = new Regex("^Publish-Acme(?<name>.+)Challenge$", RegexOptions.IgnoreCase);
+
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+            CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            string typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            var pattern = WildcardPattern.Get(typed + "*", WildcardOptions.IgnoreCase);
+            List<string> names;
+            try
+            {
+                using (var ps = PowerShell.Create(RunspaceMode.CurrentRunspace))
+                {
+                    ps.AddCommand("Get-Command").AddParameter("Name", "Publish-Acme*Challenge").AddParameter("ErrorAction", "Ignore");
+                    names = ps.Invoke().Select(o => (o.BaseObject as CommandInfo)?.Name).Where(n => n != null)
+                        .Select(n => PublishName.Match(n)).Where(m => m.Success).Select(m => m.Groups["name"].Value)
+                        .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
+                }
+            }
+            catch (Exception)
+            {
+                yield break;
+            }
+            foreach (string name in names.Where(n => pattern.IsMatch(n)))
+                yield return new CompletionResult(VaultCompleter.Quote(name), name, CompletionResultType.ParameterValue, $"Publish-Acme{name}Challenge");
+        }
+    }
+}
