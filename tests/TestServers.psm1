@@ -221,10 +221,30 @@ function Start-AcmeTestProxy {
     }
 }
 
+function Add-AcmeTestProblem {
+    # The proxy answers the next -Times POSTs whose path contains -PathContains with this ACME problem document.
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)]$Proxy,
+        [Parameter(Mandatory)][string]$PathContains,
+        [Parameter(Mandatory)][string]$Type,
+        [int]$Status = 400,
+        [string]$Detail = "injected $Type",
+        [Nullable[int]]$RetryAfter,
+        [object[]]$Subproblems,
+        [int]$Times = 1
+    )
+    $body = [ordered]@{ pathContains = $PathContains; status = $Status; type = $Type; detail = $Detail; times = $Times }
+    if ($null -ne $RetryAfter) { $body.retryAfter = $RetryAfter }
+    if ($Subproblems) { $body.subproblems = $Subproblems }
+    $uri = $Proxy.StatsUrl -replace '/stats$', '/inject'
+    $null = Invoke-RestMethod -Method Post -Uri $uri -SkipCertificateCheck -ContentType 'application/json' -Body ($body | ConvertTo-Json -Depth 5)
+}
+
 function Stop-AcmeTestProxy {
     [CmdletBinding()]
     param([Parameter(Mandatory, ValueFromPipeline)]$Proxy)
     process { Stop-ProcessById $Proxy.Pid }
 }
 
-Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy
+Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem

@@ -6,7 +6,11 @@
 //   dropBefore  connection aborted before the request is forwarded
 //   dropAfter   forwarded to Pebble (so it took effect), then the connection is aborted: the answer is lost
 // GET /__proxy/stats returns the counts as JSON, with one "ua:<User-Agent>" count per User-Agent seen.
+// POST /__proxy/inject {"pathContains": "/order-plz", "status": 429, "type": "rateLimited", "detail": "…",
+//   "retryAfter": 30, "subproblems": [...], "times": 1} answers the next matching POST(s) with that problem document
+//   instead of forwarding them: what Pebble cannot be made to say (rate limits, CAA, profiles, …).
 using System.Collections.Concurrent;
+using System.Text.Json;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -35,6 +39,7 @@ var upstream = new HttpClient(new SocketsHttpHandler
 })
 { BaseAddress = options.Upstream };
 var stats = new ConcurrentDictionary<string, int>();
+var injections = new List<Injection>();
 var random = options.Seed.HasValue ? new Random(options.Seed.Value) : new Random();
 var randomLock = new object();
 string[] faults = { "status503", "status500", "dropBefore", "dropAfter" };
@@ -46,6 +51,38 @@ app.Run(async context =>
     {
         await context.Response.WriteAsJsonAsync(stats);
         return;
+    }
+    if (request.Path == "/__proxy/inject")
+    {
+        var injection = await JsonSerializer.DeserializeAsync<Injection>(request.Body, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        lock (injections) injections.Add(injection!);
+        context.Response.StatusCode = 204;
+        return;
+    }
+    if (HttpMethods.IsPost(request.Method))
+    {
+        Injection? hit;
+        lock (injections)
+        {
+            hit = injections.FirstOrDefault(i => i.Times > 0 && request.Path.Value!.Contains(i.PathContains));
+            if (hit != null) hit.Times--;
+        }
+        if (hit != null)
+        {
+            stats.AddOrUpdate("injected", 1, (_, n) => n + 1);
+            context.Response.StatusCode = hit.Status;
+            context.Response.ContentType = "application/problem+json";
+            if (hit.RetryAfter.HasValue) context.Response.Headers.RetryAfter = hit.RetryAfter.Value.ToString();
+            var problem = new Dictionary<string, object?>
+            {
+                ["type"] = "urn:ietf:params:acme:error:" + hit.Type,
+                ["detail"] = hit.Detail,
+                ["status"] = hit.Status,
+            };
+            if (hit.Subproblems != null) problem["subproblems"] = hit.Subproblems;
+            await context.Response.WriteAsync(JsonSerializer.Serialize(problem));
+            return;
+        }
     }
     string? fault = null;
     stats.AddOrUpdate("ua:" + request.Headers.UserAgent.ToString(), 1, (_, n) => n + 1);
@@ -105,6 +142,17 @@ int port = new Uri(address.Replace("[::]", "localhost")).Port;
 if (options.PortFile != null) await File.WriteAllTextAsync(options.PortFile, port.ToString());
 Console.WriteLine($"listening on https://127.0.0.1:{port} -> {options.Upstream} ({options.PostFaultPercent} % POST faults)");
 await app.WaitForShutdownAsync();
+
+sealed class Injection
+{
+    public string PathContains { get; set; } = "";
+    public int Status { get; set; } = 400;
+    public string Type { get; set; } = "malformed";
+    public string? Detail { get; set; }
+    public int? RetryAfter { get; set; }
+    public JsonElement? Subproblems { get; set; }
+    public int Times { get; set; } = 1;
+}
 
 sealed record ProxyOptions(Uri Upstream, string CertPath, string KeyPath, int Port, int PostFaultPercent, int? Seed, string? PortFile)
 {

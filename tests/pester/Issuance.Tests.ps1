@@ -128,6 +128,19 @@ Describe 'The one-liner' {
         (Get-AcmeCertificate -Name $name).Thumbprint | Should -Be $second.Thumbprint
     }
 
+    It 'takes a CSV of sites, several names in one cell' {
+        $a = New-UniqueName 'csv'; $b = New-UniqueName 'csv'
+        $csv = @"
+Name,DnsName,Plugin
+site-a,"$a; www.$a",ChallTestSrv
+site-b,$b,ChallTestSrv
+"@
+        $certs = @($csv | ConvertFrom-Csv | New-AcmeCertificate -PluginParameters $script:Cts)
+        $certs.Name | Should -Be @('site-a', 'site-b')
+        $certs[0].DnsNames | Sort-Object | Should -Be (@($a, "www.$a") | Sort-Object)
+        $certs[1].DnsNames | Should -Be @($b)
+    }
+
     It 'takes requests from the pipeline by property name' {
         $names = 1..2 | ForEach-Object { New-UniqueName "pipe$_" }
         $certs = @($names | ForEach-Object { [pscustomobject]@{ DnsName = $_; Plugin = 'ChallTestSrv'; PluginParameters = $script:Cts } } | New-AcmeCertificate)

@@ -21,7 +21,9 @@ namespace AcmePS.Core.Challenges
         public static IReadOnlyList<string> NormalizeDnsNames(IEnumerable<string> names)
         {
             var result = new List<string>();
-            foreach (string raw in names ?? Enumerable.Empty<string>())
+            // One value may hold several names ("a.example.com; b.example.com", as a CSV cell does): no name has
+            // a comma, semicolon or space in it, so they only ever separate names.
+            foreach (string raw in (names ?? Enumerable.Empty<string>()).SelectMany(SplitList))
             {
                 string name = Normalize(raw);
                 if (!result.Contains(name)) result.Add(name);
@@ -29,6 +31,12 @@ namespace AcmePS.Core.Challenges
             if (result.Count == 0)
                 throw new AcmeException("AcmeDnsNameMissing", AcmeErrorKind.InvalidArgument, "No DNS name was given: an order needs at least one.");
             return result;
+        }
+
+        private static IEnumerable<string> SplitList(string value)
+        {
+            var parts = (value ?? string.Empty).Split(new[] { ',', ';', ' ', '\t', '\r', '\n' }, StringSplitOptions.RemoveEmptyEntries);
+            return parts.Length == 0 ? new[] { value } : parts;
         }
 
         private static string Normalize(string raw)
