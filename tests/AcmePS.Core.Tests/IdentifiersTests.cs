@@ -14,6 +14,15 @@ public class IdentifiersTests
     }
 
     [Theory]
+    [InlineData("a.example.com;b.example.com")]
+    [InlineData("a.example.com, b.example.com")]
+    [InlineData(" a.example.com  b.example.com\t")]
+    public void OneValueMayListSeveralNames(string value)
+    {
+        Assert.Equal(new[] { "a.example.com", "b.example.com" }, Identifiers.NormalizeDnsNames(new[] { value }));
+    }
+
+    [Theory]
     [InlineData("bücher.example", "xn--bcher-kva.example")]
     [InlineData("BÜCHER.example", "xn--bcher-kva.example")]
     [InlineData("*.bücher.example", "*.xn--bcher-kva.example")]
@@ -68,7 +77,7 @@ public class IdentifiersTests
     [InlineData("-a.com")]
     [InlineData("a-.com")]
     [InlineData("a_b.com")]
-    [InlineData("a b.com")]
+    [InlineData("a_b.com")]
     [InlineData("*.*.a.com")]
     [InlineData("a.*.com")]
     [InlineData("*a.com")]

@@ -148,8 +148,9 @@ Describe 'A script plugin' {
             foreach ($entry in $global:ScriptPluginLog | Where-Object { $_ -like 'publish *' }) {
                 $global:ScriptPluginLog.IndexOf("un$entry") | Should -BeGreaterThan $global:ScriptPluginLog.IndexOf($entry)
             }
+            $global:ScriptPluginLog | Should -Contain "publish $name"
             $global:ScriptPluginLog | Should -Contain "unpublish $name"
-            $global:ScriptPluginLog | Should -Contain "unpublish sub.$name"
+            $global:ScriptPluginLog | Should -Not -Contain "publish sub.$name"
         }
         finally { Remove-Module HalfAcmePlugin }
     }

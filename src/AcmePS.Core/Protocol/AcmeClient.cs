@@ -44,6 +44,34 @@ namespace AcmePS.Core.Protocol
 
         public RetryPolicy Retry { get; }
 
+        /// <summary>When set, requests to this CA start at most this often (all callers of this client together).</summary>
+        public double? MaxRequestsPerSecond { get; set; }
+
+        private readonly SemaphoreSlim _rateGate = new SemaphoreSlim(1, 1);
+        private DateTimeOffset _nextSlot;
+
+        /// <summary>Every request goes through here: the rate limit, then the network seam.</summary>
+        private async Task<AcmeHttpResponse> SendAsync(AcmeHttpRequest request, CancellationToken cancellationToken)
+        {
+            double? rate = MaxRequestsPerSecond;
+            if (rate > 0)
+            {
+                await _rateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var now = Clock.UtcNow;
+                    var wait = _nextSlot - now;
+                    if (wait > TimeSpan.Zero) await Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
+                    _nextSlot = (wait > TimeSpan.Zero ? _nextSlot : now) + TimeSpan.FromSeconds(1 / rate.Value);
+                }
+                finally
+                {
+                    _rateGate.Release();
+                }
+            }
+            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+
         public async Task<AcmeDirectory> GetDirectoryAsync(CancellationToken cancellationToken)
         {
             if (_directory != null) return _directory;
@@ -93,7 +121,7 @@ namespace AcmePS.Core.Protocol
                 AcmeHttpResponse response;
                 try
                 {
-                    response = await _http.SendAsync(new AcmeHttpRequest("GET", url), cancellationToken).ConfigureAwait(false);
+                    response = await SendAsync(new AcmeHttpRequest("GET", url), cancellationToken).ConfigureAwait(false);
                 }
                 catch (AcmeTransportException ex) when (CanRetry(ex, attempt))
                 {
@@ -130,7 +158,7 @@ namespace AcmePS.Core.Protocol
                 AcmeHttpResponse response;
                 try
                 {
-                    response = await _http.SendAsync(new AcmeHttpRequest("POST", url, body), cancellationToken).ConfigureAwait(false);
+                    response = await SendAsync(new AcmeHttpRequest("POST", url, body), cancellationToken).ConfigureAwait(false);
                 }
                 catch (AcmeTransportException ex) when (retryTransient && CanRetry(ex, attempt))
                 {
@@ -171,7 +199,7 @@ namespace AcmePS.Core.Protocol
                 AcmeHttpResponse response;
                 try
                 {
-                    response = await _http.SendAsync(new AcmeHttpRequest("HEAD", directory.NewNonce), cancellationToken).ConfigureAwait(false);
+                    response = await SendAsync(new AcmeHttpRequest("HEAD", directory.NewNonce), cancellationToken).ConfigureAwait(false);
                 }
                 catch (AcmeTransportException ex) when (CanRetry(ex, attempt))
                 {

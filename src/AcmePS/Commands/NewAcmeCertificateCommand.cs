@@ -1,5 +1,8 @@
 using System;
 using System.Collections;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
 using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core;
@@ -72,39 +75,35 @@ namespace AcmePS.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSeconds { get; set; } = 300;
 
+        /// <summary>How many certificates to work on at once (pipeline input); 1 issues them one after another.</summary>
+        [Parameter]
+        [ValidateRange(1, 64)]
+        public int ThrottleLimit { get; set; } = 1;
+
+        /// <summary>Stay under this many requests per second to the CA (all certificates of this command together).</summary>
+        [Parameter]
+        [ValidateRange(0.1, 10000)]
+        public double MaxRequestsPerSecond { get; set; }
+
+        private readonly List<Task<bool>> _running = new List<Task<bool>>();
+        private SemaphoreSlim _slots;
+        private int _started, _finished;
+        private readonly HashSet<Core.Protocol.AcmeClient> _limited = new HashSet<Core.Protocol.AcmeClient>();
+
         protected override void ProcessRecord()
         {
             string target = Name ?? DnsName?.FirstOrDefault();
             try
             {
-                var names = Identifiers.NormalizeDnsNames(DnsName);
-                if (Name != null) Identifiers.ValidateOrderName(Name);
-                KeyType? keyType = KeyType != null ? KeyTypes.Parse(KeyType) : (KeyType?)null;
-                AccountOperations.NormalizeContacts(Contact);
-                var plugin = PluginCommands.Resolve(this, Plugin);
-                plugin.CheckParameters(PluginParameters);
-                var session = OpenSession(Server, Account);
-                if (!ShouldProcess(string.Join(", ", names), $"Issue a certificate from {session.Server.Name} using the {plugin.Name} plugin")) return;
-                session = EnsureAccount(session);
-
-                var order = Run(ct => OrderOperations.NewOrderAsync(session, names, Name, ct));
-                var challenges = Run(ct => OrderOperations.GetChallengesAsync(session, order, ChallengeType.ToLowerInvariant(), ct))
-                    .Select(AcmeChallenge.From).ToList();
-                var pluginErrors = new System.Collections.Generic.List<ErrorRecord>();
-                var published = Publish(plugin, challenges, pluginErrors);
-                bool incomplete = published.Count < challenges.Count;
-                if (incomplete) ChallengeSubmitter.Unpublish(this, published);
-                foreach (var error in pluginErrors) WriteError(error);
-                if (incomplete)
+                var request = Prepare();
+                if (request == null) return;
+                if (ThrottleLimit == 1)
                 {
-                    var missing = challenges.Select(c => c.Identifier).Except(published.Select(c => c.Identifier));
-                    throw new AcmeException("AcmePluginPublishFailed", AcmeErrorKind.InvalidOperation,
-                        $"{plugin.Publish.Name} did not publish the answers for {string.Join(", ", missing)}.") { Target = target };
+                    var order = Run(ct => CertificateIssuer.IssueAsync(this, request, Progress, ct));
+                    if (order != null) WriteObject(AcmeCertificate.From(request.Session.Vault, order));
+                    return;
                 }
-                var validated = ChallengeSubmitter.Submit(this, session, order, published, TimeSpan.FromSeconds(TimeoutSeconds));
-                if (validated == null) return;
-                var completed = Run(ct => CertificateOperations.CompleteAsync(session, validated, keyType, null, TimeSpan.FromSeconds(TimeoutSeconds), Progress, ct));
-                WriteObject(AcmeCertificate.From(session.Vault, completed));
+                StartInBulk(request);
             }
             catch (Exception ex) when (IsReportable(ex))
             {
@@ -112,27 +111,77 @@ namespace AcmePS.Commands
             }
         }
 
-        /// <summary>
-        /// Publishes through the plugin. When the plugin fails outright (a throw, a binding error), whatever it may
-        /// have published before is removed: every challenge is handed to its Unpublish command.
-        /// </summary>
-        private System.Collections.Generic.IReadOnlyList<AcmeChallenge> Publish(PluginCommands plugin,
-            System.Collections.Generic.IReadOnlyList<AcmeChallenge> challenges, System.Collections.Generic.List<ErrorRecord> errors)
+        protected override void EndProcessing()
         {
             try
             {
-                return plugin.PublishAll(this, challenges, PluginParameters, errors);
+                if (_running.Count == 0) return;
+                PumpUntil(Task.WhenAll(_running));
+                WriteProgress(new ProgressRecord(1, "Issuing certificates", "done") { RecordType = ProgressRecordType.Completed });
+                foreach (var task in _running) Result(task); // only a stop (Ctrl+C, -ErrorAction Stop) is left to surface
             }
-            catch (Exception ex) when (!(ex is AcmeException) && !(ex is PipelineStoppedException) && !(ex is OperationCanceledException))
+            finally
             {
-                foreach (var c in challenges.Where(c => c.Status != "valid")) c.MarkPublished(plugin.Name, PluginParameters);
-                ChallengeSubmitter.Unpublish(this, challenges);
-                foreach (var error in errors) WriteError(error);
-                // A plugin error under -ErrorAction Stop ends the command as the user asked, once cleaned up.
-                if (ex is ActionPreferenceStopException) throw;
-                throw new AcmeException("AcmePluginPublishFailed", AcmeErrorKind.InvalidOperation,
-                    $"{plugin.Publish.Name} failed: {ex.Message}", ex) { Target = plugin.Name };
+                foreach (var client in _limited) client.MaxRequestsPerSecond = null;
             }
+        }
+
+        /// <summary>Checks and resolves one request on the pipeline thread; null when -WhatIf or the user declined.</summary>
+        private IssueRequest Prepare()
+        {
+            var names = Identifiers.NormalizeDnsNames(DnsName);
+            if (Name != null) Identifiers.ValidateOrderName(Name);
+            KeyType? keyType = KeyType != null ? KeyTypes.Parse(KeyType) : (KeyType?)null;
+            AccountOperations.NormalizeContacts(Contact);
+            var plugin = PluginCommands.Resolve(this, Plugin);
+            plugin.CheckParameters(PluginParameters);
+            var session = OpenSession(Server, Account);
+            if (!ShouldProcess(string.Join(", ", names), $"Issue a certificate from {session.Server.Name} using the {plugin.Name} plugin")) return null;
+            session = EnsureAccount(session);
+            if (MaxRequestsPerSecond > 0 && _limited.Add(session.Client)) session.Client.MaxRequestsPerSecond = MaxRequestsPerSecond;
+            return new IssueRequest
+            {
+                Session = session,
+                DnsNames = names,
+                Name = Name,
+                Plugin = plugin,
+                PluginParameters = PluginParameters,
+                ChallengeType = ChallengeType.ToLowerInvariant(),
+                KeyType = keyType,
+                Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+            };
+        }
+
+        /// <summary>
+        /// Starts the request beside the others (at most -ThrottleLimit at once). Its certificate or its errors are
+        /// written as soon as it finishes; one failure does not stop the rest.
+        /// </summary>
+        private void StartInBulk(IssueRequest request)
+        {
+            if (_slots == null) _slots = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
+            Interlocked.Increment(ref _started);
+            _running.Add(Start(async ct =>
+            {
+                await _slots.WaitAsync(ct).ConfigureAwait(false);
+                try
+                {
+                    var order = await CertificateIssuer.IssueAsync(this, request, null, ct).ConfigureAwait(false);
+                    if (order != null) await OnPipelineThread(() => WriteObject(AcmeCertificate.From(request.Session.Vault, order))).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (IsReportable(ex))
+                {
+                    await OnPipelineThread(() => WriteAcmeError(ex, request.Target)).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _slots.Release();
+                    int done = Interlocked.Increment(ref _finished), all = Volatile.Read(ref _started);
+                    await OnPipelineThread(() => WriteProgress(new ProgressRecord(1, "Issuing certificates",
+                        $"{done} of {all} done") { PercentComplete = Math.Min(100, 100 * done / Math.Max(1, all)) })).ConfigureAwait(false);
+                }
+                return true;
+            }));
+            PumpPending();
         }
 
         private AcmeSession EnsureAccount(AcmeSession session)

@@ -42,12 +42,43 @@ namespace AcmePS.Internal
         /// <summary>Runs engine work to completion, writing its verbose and progress messages as they come.</summary>
         protected internal T Run<T>(Func<CancellationToken, Task<T>> work)
         {
+            var task = Start(work);
+            PumpUntil(task);
+            return Result(task);
+        }
+
+        protected internal void Run(Func<CancellationToken, Task> work) => Run(async ct => { await work(ct).ConfigureAwait(false); return true; });
+
+        /// <summary>Starts engine work on the thread pool, its request trace going to -Verbose through the pump.</summary>
+        protected internal Task<T> Start<T>(Func<CancellationToken, Task<T>> work)
+        {
             var token = _cancellation.Token;
-            Task<T> task = Task.Run(() =>
+            return Task.Run(() =>
             {
                 AcmeTrace.Current = message => Post(() => WriteVerbose(message));
                 return work(token);
             });
+        }
+
+        /// <summary>The task's result, with Ctrl+C surfacing as PowerShell's own stop.</summary>
+        protected internal T Result<T>(Task<T> task)
+        {
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>
+        /// The pump: on the pipeline thread, runs what background work posted (verbose, progress, plugin calls, output)
+        /// until <paramref name="task"/> is done.
+        /// </summary>
+        protected internal void PumpUntil(Task task)
+        {
             var handles = new WaitHandle[] { ((IAsyncResult)task).AsyncWaitHandle, _signal };
             while (!task.IsCompleted)
             {
@@ -55,17 +86,33 @@ namespace AcmePS.Internal
                 Drain();
             }
             Drain();
-            try
-            {
-                return task.GetAwaiter().GetResult();
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
-            }
         }
 
-        protected internal void Run(Func<CancellationToken, Task> work) => Run(async ct => { await work(ct).ConfigureAwait(false); return true; });
+        /// <summary>Runs what is posted so far, without waiting.</summary>
+        protected internal void PumpPending() => Drain();
+
+        /// <summary>
+        /// Runs <paramref name="func"/> on the pipeline thread (the only one that may call plugins or write to the
+        /// pipeline) the next time the pump runs, and gives its result to the background work that asked.
+        /// </summary>
+        protected internal Task<T> OnPipelineThread<T>(Func<T> func)
+        {
+            var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+            Post(() =>
+            {
+                try
+                {
+                    completion.SetResult(func());
+                }
+                catch (Exception ex)
+                {
+                    completion.SetException(ex);
+                }
+            });
+            return completion.Task;
+        }
+
+        protected internal Task OnPipelineThread(Action action) => OnPipelineThread(() => { action(); return true; });
 
         /// <summary>An IProgress for the engine; reports become Write-Progress records on the pipeline thread.</summary>
         protected internal IProgress<AcmeProgress> Progress => new QueuedProgress(this);

@@ -23,17 +23,20 @@ namespace AcmePS.Internal
             {
                 var pending = challenges.Select(c => c.ToPending()).ToList();
                 var failures = cmdlet.Run(ct => SubmitOperations.SubmitAsync(session, order, pending, timeout, cmdlet.Progress, ct));
-                foreach (var failure in failures)
-                {
-                    var error = new AcmeException("AcmeAuthorizationInvalid", AcmeErrorKind.PermissionDenied, failure.Describe()) { Target = failure.Identifier };
-                    cmdlet.WriteAcmeError(error);
-                }
+                ReportFailures(cmdlet, failures);
                 return failures.Count == 0 ? order : null;
             }
             finally
             {
                 Unpublish(cmdlet, challenges);
             }
+        }
+
+        /// <summary>One AcmeAuthorizationInvalid error per name the CA did not validate, with its reason.</summary>
+        public static void ReportFailures(AcmeCmdlet cmdlet, IEnumerable<AuthorizationFailure> failures)
+        {
+            foreach (var failure in failures)
+                cmdlet.WriteAcmeError(new AcmeException("AcmeAuthorizationInvalid", AcmeErrorKind.PermissionDenied, failure.Describe()) { Target = failure.Identifier });
         }
 
         /// <summary>Calls each plugin's Unpublish command with the parameters its Publish command had.</summary>

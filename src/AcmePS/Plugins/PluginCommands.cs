@@ -16,8 +16,9 @@ namespace AcmePS.Plugins
     /// </summary>
     internal sealed class PluginCommands
     {
-        // In a scope of its own with ErrorActionPreference Continue: a plugin's errors come back as records, and the
-        // calling cmdlet writes them under the caller's own -ErrorAction.
+        // The plugin runs with -ErrorAction Continue (and, for a plain function, ErrorActionPreference Continue in a
+        // scope of its own): its errors come back as records (2>&1), and the calling cmdlet writes them under the
+        // caller's own -ErrorAction, after it has cleaned up.
         private static readonly ScriptBlock PipeInto = ScriptBlock.Create(
             "param($__challenges, $__command, $__parameters) $ErrorActionPreference = 'Continue'; $__challenges | & $__command @__parameters 2>&1");
 
@@ -110,6 +111,7 @@ namespace AcmePS.Plugins
         {
             var copy = new Hashtable(parameters ?? new Hashtable(), StringComparer.OrdinalIgnoreCase);
             copy.Remove("Challenge");
+            if (command.Parameters.ContainsKey("ErrorAction")) copy["ErrorAction"] = ActionPreference.Continue;
             var result = new List<object>();
             foreach (var item in host.InvokeCommand.InvokeScript(true, PipeInto, null, challenges.ToArray(), command, copy))
             {

@@ -1,0 +1,36 @@
+using AcmePS.Core.Tests.Fakes;
+using Xunit;
+
+namespace AcmePS.Core.Tests;
+
+/// <summary>MaxRequestsPerSecond spaces the requests to a CA, counted on the (fake) clock.</summary>
+public class AcmeClientRateLimitTests
+{
+    [Fact]
+    public async Task RequestsStartNoMoreOftenThanTheLimit()
+    {
+        var h = new ClientHarness();
+        h.Server.Always(h.Server.NewOrderUrl, h.OrderCreated());
+        h.Client.MaxRequestsPerSecond = 4;
+
+        for (int i = 0; i < 5; i++) await h.NewOrder();
+
+        // directory GET + HEAD newNonce + 5 POSTs = 7 requests: 6 gaps of 250 ms at least
+        int requests = h.Server.Requests.Count;
+        Assert.Equal(7, requests);
+        var waited = h.Clock.Delays.Aggregate(TimeSpan.Zero, (a, d) => a + d);
+        Assert.Equal(TimeSpan.FromMilliseconds(250 * (requests - 1)), waited);
+        Assert.All(h.Clock.Delays, d => Assert.True(d <= TimeSpan.FromMilliseconds(250)));
+    }
+
+    [Fact]
+    public async Task WithoutALimitNothingWaits()
+    {
+        var h = new ClientHarness();
+        h.Server.Always(h.Server.NewOrderUrl, h.OrderCreated());
+
+        for (int i = 0; i < 5; i++) await h.NewOrder();
+
+        Assert.Empty(h.Clock.Delays);
+    }
+}
