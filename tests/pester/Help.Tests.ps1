@@ -40,7 +40,8 @@ BeforeAll {
 
     function Get-CodeBlocks([string[]]$Lines) {
         # The ``` blocks of some lines, each with its info string and whether explanatory text came before it, and
-        # the prose lines (everything outside the fences).
+        # the prose lines (everything outside the fences). A one-line HTML comment (such as the <!-- runnable --> marker
+        # of an example) is neither: HelpGen drops comments, as markdown renderers do.
         $blocks = [System.Collections.Generic.List[object]]::new()
         $prose = [System.Collections.Generic.List[string]]::new()
         $code = $null
@@ -51,7 +52,8 @@ BeforeAll {
                 continue
             }
             if ($null -ne $code -and $line -match '^```\s*$') { $blocks.Add($code); $code = $null; continue }
-            if ($null -ne $code) { $code.Text.Add($line) } else { $prose.Add($line) }
+            if ($null -ne $code) { $code.Text.Add($line) }
+            elseif ($line -notmatch '^\s*<!--.*-->\s*$') { $prose.Add($line) }
         }
         [pscustomobject]@{ Blocks = $blocks.ToArray(); Prose = $prose.ToArray() }
     }

@@ -72,8 +72,29 @@ namespace AcmePS.Core.Protocol
             return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
-        public async Task<AcmeDirectory> GetDirectoryAsync(CancellationToken cancellationToken)
+        /// <summary>Called with the directory's JSON each time it is read from the CA (the vault caches it).</summary>
+        public Action<JObject> DirectoryFetched { get; set; }
+
+        /// <summary>Called when a directory endpoint answered 404: the cached directory is stale.</summary>
+        public Action DirectoryInvalidated { get; set; }
+
+        /// <summary>Uses a directory read earlier (from the vault's cache) instead of asking the CA, until it fails.</summary>
+        public bool Seed(JObject raw)
         {
+            if (_directory != null || raw == null) return false;
+            var directory = raw.ToObject<AcmeDirectory>();
+            if (directory?.NewNonce == null || directory.NewAccount == null || directory.NewOrder == null) return false;
+            directory.Raw = raw;
+            _directory = directory;
+            return true;
+        }
+
+        public bool HasDirectory => _directory != null;
+
+        /// <summary>The directory, read once; <paramref name="refresh"/> reads it from the CA again.</summary>
+        public async Task<AcmeDirectory> GetDirectoryAsync(CancellationToken cancellationToken, bool refresh = false)
+        {
+            if (refresh) _directory = null;
             if (_directory != null) return _directory;
             await _directoryLock.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
@@ -102,6 +123,7 @@ namespace AcmePS.Core.Protocol
                     throw NotAcme($"{DirectoryUrl} answered, but not with an ACME directory (newNonce, newAccount, newOrder are missing).", null);
                 directory.Raw = raw;
                 _directory = directory;
+                DirectoryFetched?.Invoke(raw);
                 return directory;
             }
             finally
@@ -184,6 +206,12 @@ namespace AcmePS.Core.Protocol
                     continue;
                 }
                 Remember(response.ReplayNonce);
+                if (response.StatusCode == 404 && IsDirectoryEndpoint(url))
+                {
+                    // The CA moved an endpoint: read the directory again next time.
+                    _directory = null;
+                    DirectoryInvalidated?.Invoke();
+                }
                 if (response.StatusCode >= 500 && retryTransient
                     && await WaitToRetryAsync(response, attempt, cancellationToken).ConfigureAwait(false)) continue;
                 throw ProblemOf(response, url);
@@ -215,6 +243,12 @@ namespace AcmePS.Core.Protocol
                 throw new AcmeException("AcmeNonceUnavailable", AcmeErrorKind.ConnectionError,
                     $"{directory.NewNonce} answered HTTP {response.StatusCode} without a Replay-Nonce.") { Target = directory.NewNonce };
             }
+        }
+
+        private bool IsDirectoryEndpoint(Uri url)
+        {
+            var d = _directory;
+            return d != null && (url == d.NewNonce || url == d.NewAccount || url == d.NewOrder || url == d.RevokeCert || url == d.KeyChange);
         }
 
         private void Remember(string nonce)

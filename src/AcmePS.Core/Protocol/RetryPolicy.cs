@@ -20,8 +20,14 @@ namespace AcmePS.Core.Protocol
         /// <summary>The longest Retry-After honoured for a transient retry; a longer one ends the request.</summary>
         public TimeSpan RetryAfterMax { get; set; } = TimeSpan.FromSeconds(60);
 
-        /// <summary>First wait when polling an order or authorization: fast, since CAs often finish in under a second.</summary>
-        public TimeSpan PollStart { get; set; } = TimeSpan.FromMilliseconds(100);
+        /// <summary>
+        /// The wait after asking the CA to act (challenge answered, order finalized) before the first poll: a CA that
+        /// acts at once is then seen done by that one poll, instead of pending by a poll sent too early.
+        /// </summary>
+        public TimeSpan PollFirst { get; set; } = TimeSpan.FromMilliseconds(25);
+
+        /// <summary>The wait after a poll that found the work still going; it grows 1.6 times per poll up to PollMax.</summary>
+        public TimeSpan PollStart { get; set; } = TimeSpan.FromMilliseconds(50);
 
         public TimeSpan PollMax { get; set; } = TimeSpan.FromSeconds(5);
 

@@ -61,6 +61,15 @@ namespace AcmePS.Core.Vault
 
         public void SaveServer(ServerRecord server) => WriteJson($"servers/{server.Id}/server.json", server);
 
+        /// <summary>The directory as last read from the CA, and when; null when there is none.</summary>
+        public DirectoryCache GetDirectoryCache(string serverId) =>
+            IsSafeName(serverId) ? ReadJson<DirectoryCache>($"servers/{serverId}/directory.json") : null;
+
+        public void SaveDirectoryCache(string serverId, Newtonsoft.Json.Linq.JObject directory) =>
+            WriteJson($"servers/{serverId}/directory.json", new DirectoryCache { Fetched = DateTimeOffset.UtcNow, Directory = directory });
+
+        public void DeleteDirectoryCache(string serverId) => Store.Delete($"servers/{serverId}/directory.json");
+
         // ---- accounts -----------------------------------------------------------------------------------------
 
         public static string AccountIdFor(Uri accountUrl)

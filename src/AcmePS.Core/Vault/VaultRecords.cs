@@ -27,6 +27,13 @@ namespace AcmePS.Core.Vault
         [JsonProperty("created")] public DateTimeOffset Created { get; set; }
     }
 
+    /// <summary>servers/&lt;id&gt;/directory.json: the CA's directory, so a new process need not read it again.</summary>
+    public sealed class DirectoryCache
+    {
+        [JsonProperty("fetched")] public DateTimeOffset Fetched { get; set; }
+        [JsonProperty("directory")] public Newtonsoft.Json.Linq.JObject Directory { get; set; }
+    }
+
     /// <summary>servers/&lt;id&gt;/accounts/&lt;id&gt;/account.json (the key is account.key beside it).</summary>
     public sealed class AccountRecord
     {

@@ -20,6 +20,36 @@ namespace AcmePS.Core.Workflow
             Server = server;
             Account = account;
             Client = ClientFor(server);
+            UseDirectoryCache(vault, server, Client);
+        }
+
+        /// <summary>How long a directory read from the CA is used by later processes before it is read again.</summary>
+        public static readonly TimeSpan DirectoryCacheLifetime = TimeSpan.FromHours(24);
+
+        /// <summary>
+        /// A new process takes the directory from the vault while it is fresh (one request fewer per command), and
+        /// every directory read from the CA, or found stale, updates the vault.
+        /// </summary>
+        private static void UseDirectoryCache(AcmeVault vault, ServerRecord server, AcmeClient client)
+        {
+            client.DirectoryFetched = raw => Quietly(() => vault.SaveDirectoryCache(server.Id, raw));
+            client.DirectoryInvalidated = () => Quietly(() => vault.DeleteDirectoryCache(server.Id));
+            if (client.HasDirectory) return;
+            DirectoryCache cache = null;
+            Quietly(() => cache = vault.GetDirectoryCache(server.Id));
+            if (cache != null && DateTimeOffset.UtcNow - cache.Fetched < DirectoryCacheLifetime) client.Seed(cache.Directory);
+        }
+
+        /// <summary>The cache is an optimisation: a vault that cannot be read or written for it changes nothing.</summary>
+        private static void Quietly(Action action)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex) when (ex is AcmeException || ex is System.IO.IOException || ex is UnauthorizedAccessException)
+            {
+            }
         }
 
         public AcmeVault Vault { get; }

@@ -27,8 +27,18 @@ namespace AcmePS.Core.Workflow
             var signer = session.Signer;
             var vault = session.Vault;
             string activity = $"Completing order {order.Name}";
-            var resource = await session.Client.GetOrderAsync(signer, order.Url, ct).ConfigureAwait(false);
-            OrderOperations.Apply(order, resource);
+            // An order the vault holds as ready (Submit-AcmeChallenge just read it) is finalized without reading it
+            // again; if the CA disagrees, finalize says so and FinalizeAsync reads the order then.
+            AcmeOrderResource resource;
+            if (order.Status == AcmeStatus.Ready && order.Finalize != null)
+            {
+                resource = new AcmeOrderResource { Status = AcmeStatus.Ready, Finalize = order.Finalize, Location = order.Url, Expires = order.Expires };
+            }
+            else
+            {
+                resource = await session.Client.GetOrderAsync(signer, order.Url, ct).ConfigureAwait(false);
+                OrderOperations.Apply(order, resource);
+            }
 
             AcmeKey key = null;
             if (csrPem == null)
@@ -63,6 +73,7 @@ namespace AcmePS.Core.Workflow
             if (resource.Status == AcmeStatus.Processing || resource.Status == AcmeStatus.Ready)
             {
                 progress?.Report(new AcmeProgress(activity, "Waiting for the CA to issue", 40));
+                await session.Client.Clock.Delay(session.Client.Retry.PollFirst, ct).ConfigureAwait(false);
                 resource = await session.Client.WaitForOrderAsync(signer, order.Url, timeout, null, ct, AcmeStatus.Processing).ConfigureAwait(false);
                 OrderOperations.Apply(order, resource);
             }
@@ -119,7 +130,9 @@ namespace AcmePS.Core.Workflow
                 record.Chains.Add(new ChainRecord { File = file, RootIssuer = CommonName(top.IssuerDN) });
             }
             // Key first, then chains, then the record that points at them.
+            // From the user's own CSR the vault has no key: an older certificate's key must not be exported with this one.
             if (key != null) vault.WriteOrderFile(order, KeyFile, key.ToPem(), secret: true);
+            else vault.DeleteOrderFile(order, KeyFile);
             for (int i = 0; i < chains.Count; i++) vault.WriteOrderFile(order, record.Chains[i].File, chains[i]);
             order.Certificate = record;
             vault.SaveOrder(order);

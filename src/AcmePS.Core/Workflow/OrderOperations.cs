@@ -64,7 +64,7 @@ namespace AcmePS.Core.Workflow
             record.Url = resource.Location ?? record.Url;
             record.Status = resource.Status;
             record.Expires = resource.Expires;
-            record.Authorizations = resource.Authorizations ?? record.Authorizations;
+            if (resource.Authorizations != null && resource.Authorizations.Count > 0) record.Authorizations = resource.Authorizations;
             record.Finalize = resource.Finalize ?? record.Finalize;
             record.CertificateUrl = resource.Certificate ?? record.CertificateUrl;
             record.Error = resource.Error;

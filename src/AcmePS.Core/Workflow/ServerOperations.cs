@@ -21,7 +21,7 @@ namespace AcmePS.Core.Workflow
             string id = AcmeVault.ServerIdFor(url);
             var existing = vault.GetServer(id);
             if (roots == null && existing?.TrustedRootPem != null) roots = TrustedRoots.FromPem(existing.TrustedRootPem);
-            var directory = await AcmeClient.For(url, roots).GetDirectoryAsync(ct).ConfigureAwait(false);
+            var directory = await AcmeClient.For(url, roots).GetDirectoryAsync(ct, refresh: true).ConfigureAwait(false);
 
             var record = existing ?? new ServerRecord { Id = id, Created = DateTimeOffset.UtcNow };
             record.Name = name;
@@ -30,6 +30,7 @@ namespace AcmePS.Core.Workflow
             record.TermsOfService = directory.Meta?.TermsOfService;
             record.ExternalAccountRequired = directory.Meta?.ExternalAccountRequired ?? false;
             vault.SaveServer(record);
+            vault.SaveDirectoryCache(id, directory.Raw);
             var config = vault.Config;
             config.DefaultServer = id;
             vault.SaveConfig(config);

@@ -23,8 +23,8 @@ namespace AcmePS.Core.Workflow
     public static class SubmitOperations
     {
         /// <summary>
-        /// Tells the CA the challenges are ready, waits until every authorization of the order is decided, then reads
-        /// the order once more and stores it. Returns the authorizations that failed (none on success).
+        /// Tells the CA the challenges are ready, polls the order until every authorization is decided, and stores it.
+        /// Returns the authorizations that failed (none on success).
         /// </summary>
         public static async Task<IReadOnlyList<AuthorizationFailure>> SubmitAsync(AcmeSession session, OrderRecord order,
             IReadOnlyList<PendingChallenge> challenges, TimeSpan timeout, IProgress<AcmeProgress> progress, CancellationToken ct)
@@ -36,26 +36,26 @@ namespace AcmePS.Core.Workflow
             await Task.WhenAll(challenges.Where(c => c.Status == AcmeStatus.Pending)
                 .Select(c => session.Client.AnswerChallengeAsync(signer, c.Url, ct))).ConfigureAwait(false);
 
-            int total = order.Authorizations.Count, decided = 0;
-            var results = await Task.WhenAll(order.Authorizations.Select(async url =>
+            // One poll of the order decides every name at once: it is ready when all authorizations are valid and
+            // invalid as soon as one is not. The authorizations are read only to say why, when it failed.
+            progress?.Report(new AcmeProgress(activity, "Waiting for the CA to validate", 30));
+            await session.Client.Clock.Delay(session.Client.Retry.PollFirst, ct).ConfigureAwait(false);
+            var resource = await session.Client.WaitForOrderAsync(signer, order.Url, timeout,
+                status => progress?.Report(new AcmeProgress(activity, $"Order {status}", 60)), ct, AcmeStatus.Pending).ConfigureAwait(false);
+            var failures = new List<AuthorizationFailure>();
+            if (resource.Status != AcmeStatus.Ready && resource.Status != AcmeStatus.Processing && resource.Status != AcmeStatus.Valid)
             {
-                var authz = await session.Client.WaitForAuthorizationAsync(signer, url, timeout, null, ct).ConfigureAwait(false);
-                int n = Interlocked.Increment(ref decided);
-                progress?.Report(new AcmeProgress(activity, $"{n} of {total} authorization(s) decided ({authz.OrderIdentifier}: {authz.Status})", 100 * n / total));
-                return authz;
-            })).ConfigureAwait(false);
-
-            var failures = results.Where(a => a.Status != AcmeStatus.Valid).Select(a => new AuthorizationFailure
-            {
-                Identifier = a.OrderIdentifier,
-                Status = a.Status,
-                Url = a.Location,
-                Problem = a.Challenges.Select(c => c.Error).FirstOrDefault(e => e != null),
-            }).ToList();
-
-            var resource = failures.Count == 0
-                ? await session.Client.WaitForOrderAsync(signer, order.Url, timeout, null, ct, AcmeStatus.Pending).ConfigureAwait(false)
-                : await session.Client.GetOrderAsync(signer, order.Url, ct).ConfigureAwait(false);
+                var results = await Task.WhenAll(order.Authorizations.Select(url => session.Client.GetAuthorizationAsync(signer, url, ct))).ConfigureAwait(false);
+                failures = results.Where(a => a.Status != AcmeStatus.Valid).Select(a => new AuthorizationFailure
+                {
+                    Identifier = a.OrderIdentifier,
+                    Status = a.Status,
+                    Url = a.Location,
+                    Problem = a.Challenges.Select(c => c.Error).FirstOrDefault(e => e != null),
+                }).ToList();
+                if (failures.Count == 0)
+                    failures.Add(new AuthorizationFailure { Identifier = order.Name, Status = resource.Status, Problem = resource.Error, Url = order.Url });
+            }
             OrderOperations.Apply(order, resource);
             session.Vault.SaveOrder(order);
             progress?.Report(new AcmeProgress(activity, "done", 100) { Completed = true });
