@@ -16,6 +16,8 @@
         'Get-AcmeServer'
         'New-AcmeAccount'
         'Get-AcmeAccount'
+        'Set-AcmeAccount'
+        'Disable-AcmeAccount'
         'New-AcmeOrder'
         'Get-AcmeOrder'
         'Get-AcmeChallenge'

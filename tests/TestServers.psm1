@@ -67,6 +67,9 @@ function Start-AcmeTestServer {
     param(
         [ValidateRange(0, 100)][int]$NonceRejectPercent = 0,
         [ValidateRange(0, 100)][int]$AuthzReusePercent = 0,
+        # External Account Binding: key id -> HMAC key (base64url, as Pebble expects it). Given, Pebble requires EAB
+        # (externalAccountBindingRequired) and knows these keys (externalAccountMACKeys); not given, no EAB.
+        [hashtable]$ExternalAccountMacKeys,
         [string]$WorkDir
     )
     foreach ($cmd in 'pebble', 'pebble-challtestsrv', 'openssl') {
@@ -86,11 +89,16 @@ function Start-AcmeTestServer {
 
     $dnsPort, $httpPort, $ctsMgmtPort, $acmePort, $mgmtPort, $tlsPort = Get-FreePorts -Count 6 -FirstAlsoUdp
     $config = Join-Path $WorkDir 'pebble-config.json'
-    @{ pebble = [ordered]@{
-            listenAddress = "127.0.0.1:$acmePort"; managementListenAddress = "127.0.0.1:$mgmtPort"
-            certificate = $cert; privateKey = $key; httpPort = $httpPort; tlsPort = $tlsPort
-            ocspResponderURL = ''; externalAccountBindingRequired = $false
-        } } | ConvertTo-Json | Set-Content -Path $config -Encoding utf8NoBOM
+    $pebbleConfig = [ordered]@{
+        listenAddress = "127.0.0.1:$acmePort"; managementListenAddress = "127.0.0.1:$mgmtPort"
+        certificate = $cert; privateKey = $key; httpPort = $httpPort; tlsPort = $tlsPort
+        ocspResponderURL = ''; externalAccountBindingRequired = $false
+    }
+    if ($ExternalAccountMacKeys -and $ExternalAccountMacKeys.Count -gt 0) {
+        $pebbleConfig.externalAccountBindingRequired = $true
+        $pebbleConfig.externalAccountMACKeys = $ExternalAccountMacKeys
+    }
+    @{ pebble = $pebbleConfig } | ConvertTo-Json -Depth 5 | Set-Content -Path $config -Encoding utf8NoBOM
 
     $ctsLog = Join-Path $WorkDir 'challtestsrv.log'; $pebbleLog = Join-Path $WorkDir 'pebble.log'
     $cts = Start-LoggedProcess -FilePath 'pebble-challtestsrv' -LogPath $ctsLog -Arguments @(

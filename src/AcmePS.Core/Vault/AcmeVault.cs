@@ -100,6 +100,20 @@ namespace AcmePS.Core.Vault
             WriteJson($"{AccountFolder(account)}/account.json", account);
         }
 
+        /// <summary>
+        /// A key rollover's new key, written as account.key.new before the CA is asked, so that an interruption never
+        /// loses the key the CA may already have.
+        /// </summary>
+        public void SavePendingAccountKey(AccountRecord account, AcmeKey key) =>
+            Store.Write($"{AccountFolder(account)}/account.key.new", key.ToPem(), secret: true);
+
+        /// <summary>After the CA confirmed the rollover: the new key becomes account.key, and account.key.new goes.</summary>
+        public void CommitPendingAccountKey(AccountRecord account, AcmeKey key)
+        {
+            SaveAccount(account, key);
+            Store.Delete($"{AccountFolder(account)}/account.key.new");
+        }
+
         private static string AccountFolder(AccountRecord a) => $"servers/{a.ServerId}/accounts/{a.Id}";
 
         // ---- orders and certificates --------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 using System;
 using System.Management.Automation;
+using AcmePS.Core;
 using AcmePS.Core.Crypto;
+using AcmePS.Core.Jws;
 using AcmePS.Core.Workflow;
 using AcmePS.Completers;
 using AcmePS.Internal;
@@ -29,15 +31,37 @@ namespace AcmePS.Commands
         [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
 
+        /// <summary>External Account Binding: the key id the CA gave.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string EabKeyId { get; set; }
+
+        /// <summary>External Account Binding: the HMAC key the CA gave (base64url). Never written anywhere.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string EabHmacKey { get; set; }
+
+        [Parameter]
+        [ValidateSet("HS256", "HS384", "HS512", IgnoreCase = true)]
+        public string EabAlgorithm { get; set; } = "HS256";
+
         protected override void ProcessRecord()
         {
             try
             {
+                ExternalAccountBinding eab = null;
+                if (EabKeyId != null || EabHmacKey != null)
+                {
+                    if (EabKeyId == null || EabHmacKey == null)
+                        throw new AcmeException("AcmeEabParameterMissing", AcmeErrorKind.InvalidArgument,
+                            "External Account Binding needs both -EabKeyId and -EabHmacKey.");
+                    eab = ExternalAccountBinding.Create(EabKeyId, EabHmacKey, EabAlgorithm);
+                }
                 var contacts = AccountOperations.NormalizeContacts(Contact);
                 var session = OpenSession(Server);
                 if (!ShouldProcess(session.Server.Name, $"Create an ACME account ({string.Join(", ", contacts)})")) return;
                 var type = KeyTypes.Parse(KeyType);
-                var record = Run(ct => AccountOperations.NewAccountAsync(session, Contact, AcceptTermsOfService, type, ct));
+                var record = Run(ct => AccountOperations.NewAccountAsync(session, Contact, AcceptTermsOfService, type, ct, eab));
                 WriteObject(AcmeAccount.From(record, record.Id));
             }
             catch (Exception ex) when (IsReportable(ex))
