@@ -274,4 +274,23 @@ Describe 'Revocation' {
         $status.Reason | Should -Be 1
         (Get-AcmeCertificate -Name $name).Revoked | Should -Not -BeNullOrEmpty
     }
+
+    It 'revokes a certificate given as files, signed by its own key, and refuses a key that is not its own' {
+        $name = New-UniqueName 'revkey'
+        $cert = New-AcmeCertificate -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $dir = Join-Path $script:Env.Server.WorkDir "revkey-$name"; $null = New-Item -ItemType Directory $dir
+        $cert | Export-AcmeCertificate -Path (Join-Path $dir 'cert.pem') -Format Pem
+        $cert | Export-AcmeCertificate -Path (Join-Path $dir 'cert.key')
+        $other = New-AcmeCertificate -DnsName (New-UniqueName 'other') -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $other | Export-AcmeCertificate -Path (Join-Path $dir 'other.key')
+
+        Revoke-AcmeCertificate -CertificatePath (Join-Path $dir 'cert.pem') -KeyPath (Join-Path $dir 'other.key') -Force -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeCertificateKeyMismatch'
+        (Get-AcmeTestCertStatus -Server $script:Server -Serial $cert.SerialNumber).Status | Should -Be 'Valid'
+
+        Revoke-AcmeCertificate -CertificatePath (Join-Path $dir 'cert.pem') -KeyPath (Join-Path $dir 'cert.key') -Reason KeyCompromise -Force
+        $status = Get-AcmeTestCertStatus -Server $script:Server -Serial $cert.SerialNumber
+        $status.Status | Should -Be 'Revoked'
+        $status.Reason | Should -Be 1
+    }
 }

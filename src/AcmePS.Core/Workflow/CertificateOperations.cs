@@ -160,6 +160,22 @@ namespace AcmePS.Core.Workflow
             }
         }
 
+        /// <summary>
+        /// Revokes a certificate signed by its own key ("jwk" in the JWS, no account), after checking the key is the
+        /// certificate's. Returns the serial number.
+        /// </summary>
+        public static async Task<string> RevokeWithCertificateKeyAsync(AcmeClient client, string certificatePem, string keyPem, string reason,
+            CancellationToken ct)
+        {
+            var leaf = CertificateChain.Parse(certificatePem).Leaf;
+            var key = AcmeKey.FromPem(keyPem);
+            if (!leaf.GetPublicKey().Equals(key.Pair.Public))
+                throw new AcmeException("AcmeCertificateKeyMismatch", AcmeErrorKind.InvalidArgument,
+                    "The key file does not hold the private key of that certificate.");
+            await client.RevokeCertificateAsync(leaf.GetEncoded(), ReasonCode(reason), null, key, ct).ConfigureAwait(false);
+            return CertificateChain.SerialHex(leaf);
+        }
+
         /// <summary>Revokes the order's certificate, signed by the account, and records it in the vault.</summary>
         public static async Task RevokeAsync(AcmeSession session, OrderRecord order, string reason, CancellationToken ct)
         {

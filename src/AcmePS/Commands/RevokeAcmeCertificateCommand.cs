@@ -7,13 +7,17 @@ using AcmePS.Models;
 
 namespace AcmePS.Commands
 {
-    /// <summary>Revokes a certificate at the CA, signed by the account that ordered it.</summary>
+    /// <summary>
+    /// Revokes a certificate at the CA: one from the vault, signed by the account that ordered it; or any certificate
+    /// given as files, signed by its own private key (no account needed: for a key that leaked, or a lost account).
+    /// </summary>
     [Cmdlet(VerbsSecurity.Revoke, "AcmeCertificate", DefaultParameterSetName = ByObject, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
     [OutputType(typeof(AcmeCertificate))]
     public sealed class RevokeAcmeCertificateCommand : AcmeCmdlet
     {
         private const string ByObject = "ByObject";
         private const string ByName = "ByName";
+        private const string ByFile = "ByFile";
 
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByObject)]
         public AcmeCertificate Certificate { get; set; }
@@ -23,8 +27,19 @@ namespace AcmePS.Commands
         [ArgumentCompleter(typeof(CertificateNameCompleter))]
         public string Name { get; set; }
 
-        /// <summary>With -Name: the server (name, id or directory URL) instead of the vault's default.</summary>
+        /// <summary>A PEM certificate file (the first certificate in it is revoked).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByFile)]
+        [ValidateNotNullOrEmpty]
+        public string CertificatePath { get; set; }
+
+        /// <summary>The certificate's private key (PEM): it signs the revocation.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByFile)]
+        [ValidateNotNullOrEmpty]
+        public string KeyPath { get; set; }
+
+        /// <summary>With -Name or files: the server (name, id or directory URL) instead of the vault's default.</summary>
         [Parameter(ParameterSetName = ByName)]
+        [Parameter(ParameterSetName = ByFile)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }
@@ -48,9 +63,14 @@ namespace AcmePS.Commands
 
         protected override void ProcessRecord()
         {
-            string target = Certificate?.Name ?? Name;
+            string target = Certificate?.Name ?? Name ?? CertificatePath;
             try
             {
+                if (ParameterSetName == ByFile)
+                {
+                    RevokeFromFiles();
+                    return;
+                }
                 var session = Certificate != null ? OpenSession(Certificate.Server, Certificate.AccountId) : OpenSession(Server, Account);
                 var order = OrderOperations.Find(session, target);
                 string what = $"{order.Name} (serial {order.Certificate?.SerialNumber})";
@@ -63,6 +83,25 @@ namespace AcmePS.Commands
             {
                 WriteAcmeError(ex, target);
             }
+        }
+
+        private void RevokeFromFiles()
+        {
+            string certificate = ReadFile(CertificatePath, "AcmeCertificateFileNotFound");
+            string key = ReadFile(KeyPath, "AcmeKeyFileNotFound");
+            var server = AcmeSession.FindServer(Vault, Server);
+            string what = $"the certificate in {CertificatePath}";
+            if (!ShouldProcessOrForce(Force, what, $"Revoke ({Reason}) at {server.Name}, signed by the certificate's key")) return;
+            string serial = Run(ct => CertificateOperations.RevokeWithCertificateKeyAsync(AcmeSession.ClientFor(server), certificate, key, Reason, ct));
+            WriteVerbose($"Revoked the certificate with serial {serial}.");
+        }
+
+        private string ReadFile(string path, string errorId)
+        {
+            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            if (!System.IO.File.Exists(full))
+                throw new Core.AcmeException(errorId, Core.AcmeErrorKind.NotFound, $"The file '{full}' does not exist.") { Target = path };
+            return System.IO.File.ReadAllText(full);
         }
     }
 }
