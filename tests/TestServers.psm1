@@ -67,6 +67,8 @@ function Start-AcmeTestServer {
     param(
         [ValidateRange(0, 100)][int]$NonceRejectPercent = 0,
         [ValidateRange(0, 100)][int]$AuthzReusePercent = 0,
+        # Pebble then offers this many alternate chains (Link rel="alternate"), each to a root of its own.
+        [ValidateRange(0, 10)][int]$AlternateRoots = 0,
         # External Account Binding: key id -> HMAC key (base64url, as Pebble expects it). Given, Pebble requires EAB
         # (externalAccountBindingRequired) and knows these keys (externalAccountMACKeys); not given, no EAB.
         [hashtable]$ExternalAccountMacKeys,
@@ -106,7 +108,7 @@ function Start-AcmeTestServer {
         '-http01', "127.0.0.1:$httpPort", '-https01', '', '-tlsalpn01', '', '-management', "127.0.0.1:$ctsMgmtPort")
     $pebble = Start-LoggedProcess -FilePath 'pebble' -LogPath $pebbleLog -Arguments @(
         '-config', $config, '-dnsserver', "127.0.0.1:$dnsPort", '-strict=false') -Environment @{
-        PEBBLE_VA_NOSLEEP = '1'; PEBBLE_WFE_NONCEREJECT = $NonceRejectPercent; PEBBLE_AUTHZREUSE = $AuthzReusePercent
+        PEBBLE_VA_NOSLEEP = '1'; PEBBLE_WFE_NONCEREJECT = $NonceRejectPercent; PEBBLE_AUTHZREUSE = $AuthzReusePercent; PEBBLE_ALTERNATE_ROOTS = $AlternateRoots
     }
 
     $server = [pscustomobject]@{

@@ -61,6 +61,8 @@ namespace AcmePS.Core.Vault
         [JsonProperty("expires")] public DateTimeOffset? Expires { get; set; }
         [JsonProperty("error")] public AcmeProblem Error { get; set; }
         [JsonProperty("keyType")] public string KeyType { get; set; }
+        /// <summary>The issuer common name whose chain is the default one (cert.pem), when the CA offers several.</summary>
+        [JsonProperty("preferredChain")] public string PreferredChain { get; set; }
         [JsonProperty("created")] public DateTimeOffset Created { get; set; }
         [JsonProperty("updated")] public DateTimeOffset Updated { get; set; }
         [JsonProperty("certificate")] public CertificateRecord Certificate { get; set; }
@@ -88,5 +90,7 @@ namespace AcmePS.Core.Vault
         [JsonProperty("file")] public string File { get; set; }
         /// <summary>The common name of the chain's top issuer, for choosing a preferred chain.</summary>
         [JsonProperty("rootIssuer")] public string RootIssuer { get; set; }
+        /// <summary>The common names of every issuer in the chain, leaf's issuer first.</summary>
+        [JsonProperty("issuers")] public List<string> Issuers { get; set; } = new List<string>();
     }
 }

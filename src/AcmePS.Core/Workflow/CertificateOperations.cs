@@ -22,8 +22,9 @@ namespace AcmePS.Core.Workflow
         /// with the same key; the certificate files replace the old ones only once all of them are downloaded.
         /// </summary>
         public static async Task<OrderRecord> CompleteAsync(AcmeSession session, OrderRecord order, KeyType? keyType, string csrPem,
-            TimeSpan timeout, IProgress<AcmeProgress> progress, CancellationToken ct)
+            TimeSpan timeout, IProgress<AcmeProgress> progress, CancellationToken ct, string preferredChain = null)
         {
+            if (!string.IsNullOrWhiteSpace(preferredChain)) order.PreferredChain = preferredChain.Trim();
             var signer = session.Signer;
             var vault = session.Vault;
             string activity = $"Completing order {order.Name}";
@@ -107,6 +108,13 @@ namespace AcmePS.Core.Workflow
                 chains.Add((await session.Client.DownloadCertificateAsync(signer, alternate, ct).ConfigureAwait(false)).Key);
 
             var parsed = chains.Select(CertificateChain.Parse).ToList();
+            int preferred = PreferredIndex(parsed, order.PreferredChain);
+            if (preferred > 0)
+            {
+                // The preferred chain becomes the default one, cert.pem; the CA's default becomes an alternate.
+                chains.Insert(0, chains[preferred]); chains.RemoveAt(preferred + 1);
+                parsed.Insert(0, parsed[preferred]); parsed.RemoveAt(preferred + 1);
+            }
             var leaf = parsed[0].Leaf;
             if (key != null && !leaf.GetPublicKey().Equals(key.Pair.Public))
                 throw new AcmeException("AcmeCertificateKeyMismatch", AcmeErrorKind.InvalidData,
@@ -127,7 +135,12 @@ namespace AcmePS.Core.Workflow
             {
                 string file = i == 0 ? ChainFile : $"chain-{i}.pem";
                 var top = parsed[i].Certificates[parsed[i].Certificates.Count - 1];
-                record.Chains.Add(new ChainRecord { File = file, RootIssuer = CommonName(top.IssuerDN) });
+                record.Chains.Add(new ChainRecord
+                {
+                    File = file,
+                    RootIssuer = CommonName(top.IssuerDN),
+                    Issuers = parsed[i].Certificates.Select(c => CommonName(c.IssuerDN)).ToList(),
+                });
             }
             // Key first, then chains, then the record that points at them.
             // From the user's own CSR the vault has no key: an older certificate's key must not be exported with this one.
@@ -137,6 +150,22 @@ namespace AcmePS.Core.Workflow
             order.Certificate = record;
             vault.SaveOrder(order);
             vault.DeleteOrderFile(order, PendingKeyFile);
+        }
+
+        /// <summary>
+        /// The chain whose topmost certificate is issued by <paramref name="issuer"/> (common name, any case), else the
+        /// first chain with that issuer anywhere in it; -1 when none is (the CA's default chain stays).
+        /// </summary>
+        public static int PreferredIndex(IReadOnlyList<CertificateChain> chains, string issuer)
+        {
+            if (string.IsNullOrEmpty(issuer)) return -1;
+            for (int i = 0; i < chains.Count; i++)
+                if (string.Equals(CommonName(chains[i].Certificates[chains[i].Certificates.Count - 1].IssuerDN), issuer, StringComparison.OrdinalIgnoreCase))
+                    return i;
+            for (int i = 0; i < chains.Count; i++)
+                if (chains[i].Certificates.Any(c => string.Equals(CommonName(c.IssuerDN), issuer, StringComparison.OrdinalIgnoreCase)))
+                    return i;
+            return -1;
         }
 
         internal static string CommonName(X509Name name)

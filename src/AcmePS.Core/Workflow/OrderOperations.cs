@@ -28,6 +28,7 @@ namespace AcmePS.Core.Workflow
                 DnsNames = names.ToList(),
                 Created = DateTimeOffset.UtcNow,
                 KeyType = previous?.KeyType,
+                PreferredChain = previous?.PreferredChain,
                 // A certificate issued for an earlier order of this name stays usable until a new one replaces it.
                 Certificate = previous?.Certificate,
             };

@@ -52,6 +52,11 @@ namespace AcmePS.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSeconds { get; set; } = 300;
 
+        /// <summary>The issuer common name whose chain becomes the default (cert.pem) when the CA offers several.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string PreferredChain { get; set; }
+
         protected override void ProcessRecord()
         {
             string target = Order?.Name ?? Name;
@@ -69,7 +74,8 @@ namespace AcmePS.Commands
                 var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession(Server, Account);
                 var order = OrderOperations.Find(session, target);
                 if (!ShouldProcess(order.Name, "Finalize the order and download the certificate")) return;
-                var completed = Run(ct => CertificateOperations.CompleteAsync(session, order, type, csr, TimeSpan.FromSeconds(TimeoutSeconds), Progress, ct));
+                var completed = Run(ct => CertificateOperations.CompleteAsync(session, order, type, csr, TimeSpan.FromSeconds(TimeoutSeconds), Progress, ct, PreferredChain));
+                WarnIfNotPreferred(completed);
                 WriteObject(AcmeCertificate.From(session.Vault, completed));
             }
             catch (Exception ex) when (IsReportable(ex))

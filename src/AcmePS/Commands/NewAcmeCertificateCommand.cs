@@ -75,6 +75,11 @@ namespace AcmePS.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSeconds { get; set; } = 300;
 
+        /// <summary>The issuer common name whose chain becomes the default (cert.pem) when the CA offers several.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string PreferredChain { get; set; }
+
         /// <summary>How many certificates to work on at once (pipeline input); 1 issues them one after another.</summary>
         [Parameter]
         [ValidateRange(1, 64)]
@@ -100,7 +105,7 @@ namespace AcmePS.Commands
                 if (ThrottleLimit == 1)
                 {
                     var order = Run(ct => CertificateIssuer.IssueAsync(this, request, Progress, ct));
-                    if (order != null) WriteObject(AcmeCertificate.From(request.Session.Vault, order));
+                    if (order != null) { WarnIfNotPreferred(order); WriteObject(AcmeCertificate.From(request.Session.Vault, order)); }
                     return;
                 }
                 StartInBulk(request);
@@ -148,6 +153,7 @@ namespace AcmePS.Commands
                 PluginParameters = PluginParameters,
                 ChallengeType = ChallengeType.ToLowerInvariant(),
                 KeyType = keyType,
+                PreferredChain = PreferredChain,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
             };
         }
@@ -166,7 +172,7 @@ namespace AcmePS.Commands
                 try
                 {
                     var order = await CertificateIssuer.IssueAsync(this, request, null, ct).ConfigureAwait(false);
-                    if (order != null) await OnPipelineThread(() => WriteObject(AcmeCertificate.From(request.Session.Vault, order))).ConfigureAwait(false);
+                    if (order != null) await OnPipelineThread(() => { WarnIfNotPreferred(order); WriteObject(AcmeCertificate.From(request.Session.Vault, order)); }).ConfigureAwait(false);
                 }
                 catch (Exception ex) when (IsReportable(ex))
                 {

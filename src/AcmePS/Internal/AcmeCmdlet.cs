@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -154,6 +155,16 @@ namespace AcmePS.Internal
                           || LanguagePrimitives.IsTrue(SessionState.PSVariable.GetValue("WhatIfPreference"));
             if (force && !whatIf && !bound.ContainsKey("Confirm")) return true;
             return ShouldProcess(target, action);
+        }
+
+        /// <summary>A warning when the CA offered no chain from the preferred issuer (its default chain is kept then).</summary>
+        protected internal void WarnIfNotPreferred(Core.Vault.OrderRecord order)
+        {
+            var chains = order?.Certificate?.Chains;
+            if (string.IsNullOrEmpty(order?.PreferredChain) || chains == null || chains.Count == 0) return;
+            if (chains[0].Issuers.Contains(order.PreferredChain, StringComparer.OrdinalIgnoreCase)) return;
+            WriteWarning($"The CA offered no chain with the issuer '{order.PreferredChain}' for '{order.Name}' (the chains end at: "
+                + $"{string.Join(", ", chains.Select(c => c.RootIssuer))}); the CA's default chain is used.");
         }
 
         // ---- errors ------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ namespace AcmePS.Internal
         public Hashtable PluginParameters { get; set; }
         public string ChallengeType { get; set; }
         public KeyType? KeyType { get; set; }
+        public string PreferredChain { get; set; }
         public TimeSpan Timeout { get; set; }
 
         public string Target => Name ?? DnsNames[0];
@@ -76,7 +77,8 @@ namespace AcmePS.Internal
                 await host.OnPipelineThread(() => ChallengeSubmitter.ReportFailures(host, failures)).ConfigureAwait(false);
                 return null;
             }
-            return await CertificateOperations.CompleteAsync(session, order, request.KeyType, null, request.Timeout, progress, ct).ConfigureAwait(false);
+            return await CertificateOperations.CompleteAsync(session, order, request.KeyType, null, request.Timeout, progress, ct, request.PreferredChain)
+                .ConfigureAwait(false);
         }
 
         /// <summary>
