@@ -83,6 +83,29 @@ public class CsrTests
     }
 
     [Fact]
+    public void AnIpOnlyRequestHasNoCommonName()
+    {
+        // RFC 8738 §4: the CSR for IP identifiers has them as iPAddress SANs, and no CN.
+        var csr = new Pkcs10CertificationRequest(CsrBuilder.Build(TestKeys.Ec256, new string[0], new[] { "192.0.2.7", "::1" }));
+
+        Assert.Empty(csr.GetCertificationRequestInfo().Subject.GetOidList());
+        Assert.Equal(2, Sans(csr).Count(n => n.TagNo == GeneralName.IPAddress));
+        Assert.True(csr.Verify());
+    }
+
+    [Fact]
+    public void ReadForOrderTakesIpAddressesFromTheCsr()
+    {
+        string pem = "-----BEGIN CERTIFICATE REQUEST-----\n"
+            + Convert.ToBase64String(CsrBuilder.Build(TestKeys.Ec256, new[] { "a.example.com" }, new[] { "2001:db8::1" }))
+            + "\n-----END CERTIFICATE REQUEST-----\n";
+
+        Assert.NotEmpty(CsrReader.ReadForOrder(pem, new[] { "2001:db8::1", "a.example.com" }));
+        var ex = Assert.Throws<AcmeException>(() => CsrReader.ReadForOrder(pem, new[] { "a.example.com" }));
+        Assert.Equal("AcmeCsrNamesMismatch", ex.ErrorId);
+    }
+
+    [Fact]
     public void ReadForOrderAcceptsAMatchingPemCsrInAnyOrderAndCase()
     {
         byte[] der = CsrBuilder.Build(TestKeys.Ec256, Names);

@@ -26,10 +26,13 @@ Describe 'Orders with bad names' {
         Get-VaultFiles $script:Vault | Should -Be $before
     }
 
-    It 'refuses an empty name list before anything runs' {
+    It 'refuses an empty name list before anything is sent' {
         $before = Get-VaultFiles $script:Vault
-        { New-AcmeOrder -DnsName @() -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
-        { New-AcmeCertificate -DnsName @() -Plugin ChallTestSrv -ErrorAction Stop } | Should -Throw -ErrorId 'ParameterArgumentValidationError*'
+        New-AcmeOrder -DnsName @() -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeIdentifierMissing'
+        $ev[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        New-AcmeCertificate -DnsName @() -Plugin ChallTestSrv -ErrorVariable ev2 -ErrorAction SilentlyContinue
+        Get-ErrorId $ev2 | Should -Be 'AcmeIdentifierMissing'
         Get-VaultFiles $script:Vault | Should -Be $before
     }
 

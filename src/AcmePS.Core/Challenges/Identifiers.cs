@@ -7,6 +7,25 @@ using System.Text.RegularExpressions;
 
 namespace AcmePS.Core.Challenges
 {
+    /// <summary>The names of one order: DNS names, then IP addresses.</summary>
+    public sealed class OrderIdentifiers
+    {
+        public OrderIdentifiers(IReadOnlyList<string> dnsNames, IReadOnlyList<string> ipAddresses)
+        {
+            DnsNames = dnsNames;
+            IpAddresses = ipAddresses;
+        }
+
+        public IReadOnlyList<string> DnsNames { get; }
+
+        public IReadOnlyList<string> IpAddresses { get; }
+
+        public IReadOnlyList<string> All => DnsNames.Concat(IpAddresses).ToList();
+
+        public IEnumerable<AcmeIdentifier> ToAcme() =>
+            DnsNames.Select(n => new AcmeIdentifier("dns", n)).Concat(IpAddresses.Select(a => new AcmeIdentifier("ip", a)));
+    }
+
     /// <summary>Checks and normalises the names a user asks a certificate for, before anything is sent or written.</summary>
     public static class Identifiers
     {
@@ -69,8 +88,41 @@ namespace AcmePS.Core.Challenges
         private static AcmeException Invalid(string name, string why) =>
             new AcmeException("AcmeDnsNameInvalid", AcmeErrorKind.InvalidArgument, $"'{name}' is not a valid DNS name for a certificate: {why}.") { Target = name };
 
-        /// <summary>A default order name: the first name, with '*' written as '!' so that it is a valid file name everywhere.</summary>
-        public static string DefaultOrderName(IReadOnlyList<string> names) => names[0].Replace('*', '!');
+        /// <summary>A default order name: the first name, with '*' written as '!' (and an IPv6 ':' as '-') so that it is a valid file name everywhere.</summary>
+        public static string DefaultOrderName(IReadOnlyList<string> names) => names[0].Replace('*', '!').Replace(':', '-');
+
+        /// <summary>
+        /// IP addresses for a certificate (RFC 8738), in their canonical text form (IPv6 compressed, lower case),
+        /// without duplicates; one value may list several, as for DNS names.
+        /// </summary>
+        public static IReadOnlyList<string> NormalizeIpAddresses(IEnumerable<string> addresses)
+        {
+            var result = new List<string>();
+            foreach (string raw in (addresses ?? Enumerable.Empty<string>()).SelectMany(SplitList))
+            {
+                string text = (raw ?? string.Empty).Trim().Trim('[', ']');
+                if (!IPAddress.TryParse(text, out IPAddress address) || (address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+                        && address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetworkV6) || text.Contains("%"))
+                    throw new AcmeException("AcmeIpAddressInvalid", AcmeErrorKind.InvalidArgument,
+                        $"'{raw}' is not an IPv4 or IPv6 address.") { Target = raw };
+                if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+                string canonical = address.ToString().ToLowerInvariant();
+                if (!result.Contains(canonical)) result.Add(canonical);
+            }
+            return result;
+        }
+
+        /// <summary>DNS names and IP addresses of one order, checked; at least one identifier in all.</summary>
+        public static OrderIdentifiers Normalize(IEnumerable<string> dnsNames, IEnumerable<string> ipAddresses)
+        {
+            var ips = NormalizeIpAddresses(ipAddresses);
+            bool anyDns = dnsNames != null && dnsNames.Any();
+            if (!anyDns && ips.Count == 0)
+                throw new AcmeException("AcmeIdentifierMissing", AcmeErrorKind.InvalidArgument,
+                    "No DNS name or IP address was given: an order needs at least one (-DnsName, -IPAddress).");
+            var dns = anyDns ? NormalizeDnsNames(dnsNames) : new string[0];
+            return new OrderIdentifiers(dns, ips);
+        }
 
         private static readonly Regex SafeName = new Regex("^[A-Za-z0-9!._-]{1,100}$", RegexOptions.Compiled);
 

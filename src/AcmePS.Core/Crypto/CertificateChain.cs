@@ -51,7 +51,9 @@ namespace AcmePS.Core.Crypto
             foreach (var entry in sans)
             {
                 int tag = Convert.ToInt32(entry[0]);
-                if (tag == GeneralName.DnsName || tag == GeneralName.IPAddress) result.Add(entry[1].ToString());
+                if (tag == GeneralName.DnsName) result.Add(entry[1].ToString());
+                else if (tag == GeneralName.IPAddress && System.Net.IPAddress.TryParse(entry[1].ToString(), out var ip))
+                    result.Add(ip.ToString().ToLowerInvariant());
             }
             return result;
         }

@@ -50,6 +50,8 @@ namespace AcmePS.Core.Crypto
                     if (san == null) continue;
                     foreach (var gn in GeneralNames.GetInstance(san.GetParsedValue()).GetNames())
                         if (gn.TagNo == GeneralName.DnsName) names.Add(gn.Name.ToString());
+                        else if (gn.TagNo == GeneralName.IPAddress)
+                            names.Add(new System.Net.IPAddress(Asn1OctetString.GetInstance(gn.Name).GetOctets()).ToString().ToLowerInvariant());
                 }
             if (names.Count == 0)
             {

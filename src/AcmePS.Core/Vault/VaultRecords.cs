@@ -55,6 +55,7 @@ namespace AcmePS.Core.Vault
         [JsonProperty("url")] public Uri Url { get; set; }
         [JsonProperty("status")] public string Status { get; set; }
         [JsonProperty("dnsNames")] public List<string> DnsNames { get; set; } = new List<string>();
+        [JsonProperty("ipAddresses")] public List<string> IpAddresses { get; set; } = new List<string>();
         [JsonProperty("authorizations")] public List<Uri> Authorizations { get; set; } = new List<Uri>();
         [JsonProperty("finalize")] public Uri Finalize { get; set; }
         [JsonProperty("certificateUrl")] public Uri CertificateUrl { get; set; }

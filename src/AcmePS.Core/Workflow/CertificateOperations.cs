@@ -52,7 +52,7 @@ namespace AcmePS.Core.Workflow
                 byte[] csr;
                 if (csrPem != null)
                 {
-                    csr = CsrReader.ReadForOrder(csrPem, order.DnsNames);
+                    csr = CsrReader.ReadForOrder(csrPem, order.DnsNames.Concat(order.IpAddresses ?? new List<string>()).ToList());
                     key = null;
                 }
                 else
@@ -65,7 +65,7 @@ namespace AcmePS.Core.Workflow
                         vault.WriteOrderFile(order, PendingKeyFile, key.ToPem(), secret: true);
                     }
                     order.KeyType = type.ToName();
-                    csr = CsrBuilder.Build(key, order.DnsNames);
+                    csr = CsrBuilder.Build(key, order.DnsNames, order.IpAddresses);
                 }
                 progress?.Report(new AcmeProgress(activity, "Sending the certificate request (finalize)", 20));
                 resource = await session.Client.FinalizeAsync(signer, resource, csr, ct).ConfigureAwait(false);

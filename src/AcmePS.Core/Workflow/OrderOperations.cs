@@ -12,20 +12,23 @@ namespace AcmePS.Core.Workflow
     public static class OrderOperations
     {
         /// <summary>Validates the names, asks the CA for an order and stores it. Nothing is written when anything fails.</summary>
-        public static async Task<OrderRecord> NewOrderAsync(AcmeSession session, IEnumerable<string> dnsNames, string name, CancellationToken ct)
+        public static Task<OrderRecord> NewOrderAsync(AcmeSession session, IEnumerable<string> dnsNames, string name, CancellationToken ct) =>
+            NewOrderAsync(session, Identifiers.Normalize(dnsNames, null), name, ct);
+
+        public static async Task<OrderRecord> NewOrderAsync(AcmeSession session, OrderIdentifiers identifiers, string name, CancellationToken ct)
         {
-            var names = Identifiers.NormalizeDnsNames(dnsNames);
-            string orderName = Identifiers.ValidateOrderName(name ?? Identifiers.DefaultOrderName(names));
+            string orderName = Identifiers.ValidateOrderName(name ?? Identifiers.DefaultOrderName(identifiers.All));
             var account = session.RequireAccount();
             var signer = session.Signer;
-            var resource = await session.Client.NewOrderAsync(signer, names.Select(n => new AcmeIdentifier("dns", n)), null, null, ct).ConfigureAwait(false);
+            var resource = await session.Client.NewOrderAsync(signer, identifiers.ToAcme(), null, null, ct).ConfigureAwait(false);
             var previous = session.Vault.GetOrder(session.Server.Id, account.Id, orderName);
             var record = new OrderRecord
             {
                 Name = orderName,
                 ServerId = session.Server.Id,
                 AccountId = account.Id,
-                DnsNames = names.ToList(),
+                DnsNames = identifiers.DnsNames.ToList(),
+                IpAddresses = identifiers.IpAddresses.ToList(),
                 Created = DateTimeOffset.UtcNow,
                 KeyType = previous?.KeyType,
                 PreferredChain = previous?.PreferredChain,

@@ -24,10 +24,16 @@ namespace AcmePS.Commands
     [OutputType(typeof(AcmeCertificate))]
     public sealed class NewAcmeCertificateCommand : AcmeCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DnsNames")]
-        [ValidateNotNullOrEmpty]
+        [AllowEmptyCollection] // a piped IP-only certificate has no DNS names: the check is that some identifier is given
         public string[] DnsName { get; set; }
+
+        /// <summary>IP addresses for the certificate (RFC 8738): http-01 validates them; the CSR has them as SANs and no CN.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("IPAddresses")]
+        [AllowEmptyCollection]
+        public string[] IPAddress { get; set; }
 
         [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -97,7 +103,7 @@ namespace AcmePS.Commands
 
         protected override void ProcessRecord()
         {
-            string target = Name ?? DnsName?.FirstOrDefault();
+            string target = Name ?? DnsName?.FirstOrDefault() ?? IPAddress?.FirstOrDefault();
             try
             {
                 var request = Prepare();
@@ -134,20 +140,20 @@ namespace AcmePS.Commands
         /// <summary>Checks and resolves one request on the pipeline thread; null when -WhatIf or the user declined.</summary>
         private IssueRequest Prepare()
         {
-            var names = Identifiers.NormalizeDnsNames(DnsName);
+            var names = Identifiers.Normalize(DnsName, IPAddress);
             if (Name != null) Identifiers.ValidateOrderName(Name);
             KeyType? keyType = KeyType != null ? KeyTypes.Parse(KeyType) : (KeyType?)null;
             AccountOperations.NormalizeContacts(Contact);
             var plugin = PluginCommands.Resolve(this, Plugin);
             plugin.CheckParameters(PluginParameters);
             var session = OpenSession(Server, Account);
-            if (!ShouldProcess(string.Join(", ", names), $"Issue a certificate from {session.Server.Name} using the {plugin.Name} plugin")) return null;
+            if (!ShouldProcess(string.Join(", ", names.All), $"Issue a certificate from {session.Server.Name} using the {plugin.Name} plugin")) return null;
             session = EnsureAccount(session);
             if (MaxRequestsPerSecond > 0 && _limited.Add(session.Client)) session.Client.MaxRequestsPerSecond = MaxRequestsPerSecond;
             return new IssueRequest
             {
                 Session = session,
-                DnsNames = names,
+                Identifiers = names,
                 Name = Name,
                 Plugin = plugin,
                 PluginParameters = PluginParameters,

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core.Challenges;
 using AcmePS.Core.Workflow;
@@ -13,10 +14,16 @@ namespace AcmePS.Commands
     [OutputType(typeof(AcmeOrder))]
     public sealed class NewAcmeOrderCommand : AcmeCmdlet
     {
-        [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DnsNames")]
-        [ValidateNotNullOrEmpty]
+        [AllowEmptyCollection] // a piped IP-only certificate has no DNS names: the check is that some identifier is given
         public string[] DnsName { get; set; }
+
+        /// <summary>IP addresses for the certificate (RFC 8738): http-01 validates them; the CSR has them as SANs and no CN.</summary>
+        [Parameter(ValueFromPipelineByPropertyName = true)]
+        [Alias("IPAddresses")]
+        [AllowEmptyCollection]
+        public string[] IPAddress { get; set; }
 
         /// <summary>The order's name in the vault; default: the first DNS name ('*' written as '!').</summary>
         [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -35,17 +42,17 @@ namespace AcmePS.Commands
         {
             try
             {
-                var names = Identifiers.NormalizeDnsNames(DnsName);
+                var names = Identifiers.Normalize(DnsName, IPAddress);
                 if (Name != null) Identifiers.ValidateOrderName(Name);
                 var session = OpenSession(Server, Account);
                 session.RequireAccount();
-                if (!ShouldProcess(string.Join(", ", names), $"Create an order at {session.Server.Name}")) return;
+                if (!ShouldProcess(string.Join(", ", names.All), $"Create an order at {session.Server.Name}")) return;
                 var order = Run(ct => OrderOperations.NewOrderAsync(session, names, Name, ct));
                 WriteObject(AcmeOrder.From(order));
             }
             catch (Exception ex) when (IsReportable(ex))
             {
-                WriteAcmeError(ex, Name ?? (DnsName != null ? string.Join(",", DnsName) : null));
+                WriteAcmeError(ex, Name ?? string.Join(",", (DnsName ?? new string[0]).Concat(IPAddress ?? new string[0])));
             }
         }
     }

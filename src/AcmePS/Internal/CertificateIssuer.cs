@@ -6,6 +6,7 @@ using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
 using AcmePS.Core;
+using AcmePS.Core.Challenges;
 using AcmePS.Core.Crypto;
 using AcmePS.Core.Vault;
 using AcmePS.Core.Workflow;
@@ -18,7 +19,7 @@ namespace AcmePS.Internal
     internal sealed class IssueRequest
     {
         public AcmeSession Session { get; set; }
-        public IReadOnlyList<string> DnsNames { get; set; }
+        public OrderIdentifiers Identifiers { get; set; }
         public string Name { get; set; }
         public PluginCommands Plugin { get; set; }
         public Hashtable PluginParameters { get; set; }
@@ -27,7 +28,7 @@ namespace AcmePS.Internal
         public string PreferredChain { get; set; }
         public TimeSpan Timeout { get; set; }
 
-        public string Target => Name ?? DnsNames[0];
+        public string Target => Name ?? Identifiers.All[0];
     }
 
     /// <summary>
@@ -41,7 +42,7 @@ namespace AcmePS.Internal
         public static async Task<OrderRecord> IssueAsync(AcmeCmdlet host, IssueRequest request, IProgress<AcmeProgress> progress, CancellationToken ct)
         {
             var session = request.Session;
-            var order = await OrderOperations.NewOrderAsync(session, request.DnsNames, request.Name, ct).ConfigureAwait(false);
+            var order = await OrderOperations.NewOrderAsync(session, request.Identifiers, request.Name, ct).ConfigureAwait(false);
             var challenges = (await OrderOperations.GetChallengesAsync(session, order, request.ChallengeType, ct).ConfigureAwait(false))
                 .Select(AcmeChallenge.From).ToList();
 

@@ -10,6 +10,8 @@ namespace AcmePS.Models
     {
         public string Name { get; set; }
         public string[] DnsNames { get; set; }
+        /// <summary>The IP addresses the certificate is for (RFC 8738), if any.</summary>
+        public string[] IPAddresses { get; set; }
         public string Subject { get; set; }
         public string Issuer { get; set; }
         public DateTimeOffset NotBefore { get; set; }
@@ -35,7 +37,8 @@ namespace AcmePS.Models
             return new AcmeCertificate
             {
                 Name = order.Name,
-                DnsNames = c.DnsNames.ToArray(),
+                DnsNames = c.DnsNames.Where(n => !System.Net.IPAddress.TryParse(n, out _)).ToArray(),
+                IPAddresses = c.DnsNames.Where(n => System.Net.IPAddress.TryParse(n, out _)).ToArray(),
                 Subject = c.Subject,
                 Issuer = c.Issuer,
                 NotBefore = c.NotBefore,

@@ -9,6 +9,7 @@ namespace AcmePS.Models
         public string Name { get; set; }
         public string Status { get; set; }
         public string[] DnsNames { get; set; }
+        public string[] IPAddresses { get; set; }
         public DateTimeOffset? Expires { get; set; }
         public Uri Url { get; set; }
         public string Server { get; set; }
@@ -25,6 +26,7 @@ namespace AcmePS.Models
             Name = r.Name,
             Status = r.Status,
             DnsNames = r.DnsNames.ToArray(),
+            IPAddresses = (r.IpAddresses ?? new System.Collections.Generic.List<string>()).ToArray(),
             Expires = r.Expires,
             Url = r.Url,
             Server = r.ServerId,
