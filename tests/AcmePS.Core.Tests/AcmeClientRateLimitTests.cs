@@ -33,4 +33,24 @@ public class AcmeClientRateLimitTests
 
         Assert.Empty(h.Clock.Delays);
     }
+
+    [Fact]
+    public async Task AnOperationsOwnLimitSlowsOnlyThatOperation()
+    {
+        var h = new ClientHarness();
+        h.Server.Always(h.Server.NewOrderUrl, h.OrderCreated());
+        await h.NewOrder();   // directory and nonce out of the way
+
+        await Task.Run(async () =>
+        {
+            AcmePS.Core.Http.RequestRateLimiter.Current = new AcmePS.Core.Http.RequestRateLimiter(2);
+            for (int i = 0; i < 3; i++) await h.NewOrder();
+        });
+        Assert.Equal(2, h.Clock.Delays.Count);   // 3 requests of the limited operation, 500 ms apart
+        Assert.All(h.Clock.Delays, d => Assert.Equal(TimeSpan.FromMilliseconds(500), d));
+
+        for (int i = 0; i < 3; i++) await h.NewOrder();   // another operation: no limit, and none left behind
+        Assert.Equal(2, h.Clock.Delays.Count);
+        Assert.Null(AcmePS.Core.Http.RequestRateLimiter.Current);
+    }
 }

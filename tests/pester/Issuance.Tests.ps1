@@ -50,6 +50,14 @@ Describe 'dns-01 through the pipeline' {
         $script:Cert.NotAfter | Should -BeGreaterThan ([DateTimeOffset]::UtcNow)
     }
 
+    It 'completing the order again keeps the certificate''s key' {
+        $again = Get-AcmeOrder -Name $script:Name | Complete-AcmeOrder
+        $again.Thumbprint | Should -Be $script:Cert.Thumbprint
+        $again.KeyPath | Should -Not -BeNullOrEmpty
+        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($again.CertificatePath, $again.KeyPath)
+        $x509.HasPrivateKey | Should -BeTrue
+    }
+
     It 'stores the order as valid and lists the certificate' {
         $order = Get-AcmeOrder -Name $script:Name
         $order.Status | Should -Be 'valid'
@@ -126,6 +134,10 @@ Describe 'The one-liner' {
         $second.SerialNumber | Should -Not -Be $first.SerialNumber
         $second.DnsNames | Sort-Object | Should -Be ($first.DnsNames | Sort-Object)
         (Get-AcmeCertificate -Name $name).Thumbprint | Should -Be $second.Thumbprint
+        # the replaced certificate object no longer stands for what the vault holds: revoking it is refused
+        $first | Revoke-AcmeCertificate -Force -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeCertificateSuperseded'
+        (Get-AcmeTestCertStatus -Server $script:Server -Serial $second.SerialNumber).Status | Should -Be 'Valid'
     }
 
     It 'takes a CSV of sites, several names in one cell' {

@@ -62,6 +62,14 @@ Describe 'A script plugin' {
             Publish-AcmeScriptTestChallenge -ManagementUrl $script:Server.ChallTestSrvUrl -Tag t1 |
             Submit-AcmeChallenge
         $order.Status | Should -Be 'ready'
+        # what the plugin was called with (API tokens, say) does not travel with the challenge objects
+        $published = New-AcmeOrder -DnsName (New-UniqueName 'sec') | Get-AcmeChallenge |
+            Publish-AcmeScriptTestChallenge -ManagementUrl $script:Server.ChallTestSrvUrl -Tag 'secret-token-123'
+        ($published | ConvertTo-Json -Depth 5) | Should -Not -Match 'secret-token-123'
+        ([Management.Automation.PSSerializer]::Serialize($published, 5)) | Should -Not -Match 'secret-token-123'
+        $published | Submit-AcmeChallenge | Out-Null
+        $global:ScriptPluginLog | Should -Contain "unpublish $($published[0].Identifier) secret-token-123"
+        $global:ScriptPluginLog.RemoveAll({ param($e) $e -like '*secret-token-123' }) | Out-Null
         $global:ScriptPluginLog | Sort-Object | Should -Be (@(
                 "publish $name t1", "publish *.$name t1", "unpublish $name t1", "unpublish *.$name t1") | Sort-Object)
         # unpublish came after every publish

@@ -39,7 +39,11 @@ namespace AcmePS.Core.Http
 
         private static HttpClient Create(TrustedRoots trustedRoots, TimeSpan timeout)
         {
-            var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+            // Bulk issuance keeps many requests in flight: .NET Framework would allow two connections per host.
+            var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false, MaxConnectionsPerServer = 64 };
+            // Windows PowerShell 5.1 may offer only TLS 1.0/1.1 unless the machine enables strong crypto; CAs need 1.2.
+            if (System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+                handler.SslProtocols = SslProtocols.Tls12;
             if (trustedRoots != null)
                 handler.ServerCertificateCustomValidationCallback = (msg, cert, chain, errors) => trustedRoots.Validate(cert, chain, errors);
             var client = new HttpClient(handler) { Timeout = timeout };

@@ -44,31 +44,25 @@ namespace AcmePS.Core.Protocol
 
         public RetryPolicy Retry { get; }
 
-        /// <summary>When set, requests to this CA start at most this often (all callers of this client together).</summary>
-        public double? MaxRequestsPerSecond { get; set; }
+        /// <summary>
+        /// When set, requests through this client start at most this often, for every caller (tests and direct engine
+        /// use). Commands use <see cref="RequestRateLimiter.Current"/> instead, which limits only their own requests.
+        /// </summary>
+        public double? MaxRequestsPerSecond
+        {
+            get => _ownLimiter?.RequestsPerSecond;
+            set => _ownLimiter = value > 0 ? new RequestRateLimiter(value.Value) : null;
+        }
 
-        private readonly SemaphoreSlim _rateGate = new SemaphoreSlim(1, 1);
-        private DateTimeOffset _nextSlot;
+        private RequestRateLimiter _ownLimiter;
 
-        /// <summary>Every request goes through here: the rate limit, then the network seam.</summary>
+        /// <summary>Every request goes through here: the rate limits, then the network seam.</summary>
         private async Task<AcmeHttpResponse> SendAsync(AcmeHttpRequest request, CancellationToken cancellationToken)
         {
-            double? rate = MaxRequestsPerSecond;
-            if (rate > 0)
-            {
-                await _rateGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-                try
-                {
-                    var now = Clock.UtcNow;
-                    var wait = _nextSlot - now;
-                    if (wait > TimeSpan.Zero) await Clock.Delay(wait, cancellationToken).ConfigureAwait(false);
-                    _nextSlot = (wait > TimeSpan.Zero ? _nextSlot : now) + TimeSpan.FromSeconds(1 / rate.Value);
-                }
-                finally
-                {
-                    _rateGate.Release();
-                }
-            }
+            var own = _ownLimiter;
+            if (own != null) await own.WaitAsync(Clock, cancellationToken).ConfigureAwait(false);
+            var ambient = RequestRateLimiter.Current;
+            if (ambient != null && ambient != own) await ambient.WaitAsync(Clock, cancellationToken).ConfigureAwait(false);
             return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 

@@ -46,21 +46,26 @@ namespace AcmePS.Core.Workflow
                     AtomicFile.Write(path, Encoding.ASCII.GetBytes(string.Concat(chain.Certificates.Select(CertificateChain.ToPem))), false);
                     break;
                 case ExportFormat.KeyPem:
-                    AtomicFile.Write(path, Encoding.ASCII.GetBytes(ReadKey(vault, order).ToPem()), true);
+                    AtomicFile.Write(path, Encoding.ASCII.GetBytes(ReadKey(vault, order, chain).ToPem()), true);
                     break;
                 case ExportFormat.Pfx:
-                    AtomicFile.Write(path, Pfx(ReadKey(vault, order), chain, password ?? new char[0], order.Name, legacyPfx), true);
+                    AtomicFile.Write(path, Pfx(ReadKey(vault, order, chain), chain, password ?? new char[0], order.Name, legacyPfx), true);
                     break;
             }
         }
 
-        private static AcmeKey ReadKey(AcmeVault vault, OrderRecord order)
+        /// <summary>The certificate's key; never another one (a key and certificate that do not match are refused).</summary>
+        private static AcmeKey ReadKey(AcmeVault vault, OrderRecord order, CertificateChain chain)
         {
             string pem = vault.ReadOrderFile(order, CertificateOperations.KeyFile);
             if (pem == null)
                 throw new AcmeException("AcmeCertificateKeyMissing", AcmeErrorKind.NotFound,
                     $"The vault has no private key for '{order.Name}' (it was issued from your own CSR, or the key file is gone).") { Target = order.Name };
-            return AcmeKey.FromPem(pem);
+            var key = AcmeKey.FromPem(pem);
+            if (!chain.Leaf.GetPublicKey().Equals(key.Pair.Public))
+                throw new AcmeException("AcmeCertificateKeyMismatch", AcmeErrorKind.InvalidData,
+                    $"The key in the vault for '{order.Name}' is not the certificate's (an interrupted issuance?): run Complete-AcmeOrder again or issue a new one.") { Target = order.Name };
+            return key;
         }
 
         private static AcmeException Missing(OrderRecord order, string file) =>

@@ -84,7 +84,7 @@ namespace AcmePS.Core.Workflow
                 throw NotIssued(order, resource);
             }
             progress?.Report(new AcmeProgress(activity, "Downloading the certificate chains", 70));
-            await StoreCertificateAsync(session, order, key, ct).ConfigureAwait(false);
+            await StoreCertificateAsync(session, order, key, csrPem != null, ct).ConfigureAwait(false);
             progress?.Report(new AcmeProgress(activity, "done", 100) { Completed = true });
             return order;
         }
@@ -98,7 +98,7 @@ namespace AcmePS.Core.Workflow
                 $"The order '{order.Name}' is {resource.Status}" + (resource.Error != null ? ": " + resource.Error : ".") + " Start a new order with New-AcmeOrder.") { Target = order.Name };
         }
 
-        private static async Task StoreCertificateAsync(AcmeSession session, OrderRecord order, AcmeKey key, CancellationToken ct)
+        private static async Task StoreCertificateAsync(AcmeSession session, OrderRecord order, AcmeKey key, bool fromUserCsr, CancellationToken ct)
         {
             var vault = session.Vault;
             var signer = session.Signer;
@@ -144,8 +144,9 @@ namespace AcmePS.Core.Workflow
             }
             // Key first, then chains, then the record that points at them.
             // From the user's own CSR the vault has no key: an older certificate's key must not be exported with this one.
+            // Without a new key otherwise (the order was complete already), the stored key is the certificate's.
             if (key != null) vault.WriteOrderFile(order, KeyFile, key.ToPem(), secret: true);
-            else vault.DeleteOrderFile(order, KeyFile);
+            else if (fromUserCsr) vault.DeleteOrderFile(order, KeyFile);
             for (int i = 0; i < chains.Count; i++) vault.WriteOrderFile(order, record.Chains[i].File, chains[i]);
             order.Certificate = record;
             vault.SaveOrder(order);
@@ -211,7 +212,14 @@ namespace AcmePS.Core.Workflow
             var certificate = order.Certificate ?? throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound,
                 $"The order '{order.Name}' has no certificate to revoke.") { Target = order.Name };
             var chain = CertificateChain.Parse(session.Vault.ReadOrderFile(order, ChainFile));
-            await session.Client.RevokeCertificateAsync(chain.Leaf.GetEncoded(), ReasonCode(reason), session.Signer, null, ct).ConfigureAwait(false);
+            try
+            {
+                await session.Client.RevokeCertificateAsync(chain.Leaf.GetEncoded(), ReasonCode(reason), session.Signer, null, ct).ConfigureAwait(false);
+            }
+            catch (AcmeProblemException ex) when (ex.Problem.Is("alreadyRevoked") && certificate.Revoked == null)
+            {
+                // A revocation whose answer was lost earlier: it is done, only the vault did not know.
+            }
             certificate.Revoked = DateTimeOffset.UtcNow;
             certificate.RevocationReason = reason ?? "Unspecified";
             session.Vault.SaveOrder(order);

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core;
 using AcmePS.Core.Challenges;
+using AcmePS.Core.Http;
 using AcmePS.Core.Crypto;
 using AcmePS.Core.Workflow;
 using AcmePS.Completers;
@@ -99,7 +100,12 @@ namespace AcmePS.Commands
         private readonly List<Task<bool>> _running = new List<Task<bool>>();
         private SemaphoreSlim _slots;
         private int _started, _finished;
-        private readonly HashSet<Core.Protocol.AcmeClient> _limited = new HashSet<Core.Protocol.AcmeClient>();
+
+        /// <summary>One limiter for every request of this command, and of no other.</summary>
+        protected override void BeginProcessing()
+        {
+            if (MaxRequestsPerSecond > 0) RequestLimiter = new RequestRateLimiter(MaxRequestsPerSecond);
+        }
 
         protected override void ProcessRecord()
         {
@@ -124,17 +130,10 @@ namespace AcmePS.Commands
 
         protected override void EndProcessing()
         {
-            try
-            {
-                if (_running.Count == 0) return;
-                PumpUntil(Task.WhenAll(_running));
-                WriteProgress(new ProgressRecord(1, "Issuing certificates", "done") { RecordType = ProgressRecordType.Completed });
-                foreach (var task in _running) Result(task); // only a stop (Ctrl+C, -ErrorAction Stop) is left to surface
-            }
-            finally
-            {
-                foreach (var client in _limited) client.MaxRequestsPerSecond = null;
-            }
+            if (_running.Count == 0) return;
+            PumpUntil(Task.WhenAll(_running));
+            WriteProgress(new ProgressRecord(1, "Issuing certificates", "done") { RecordType = ProgressRecordType.Completed });
+            foreach (var task in _running) Result(task); // only a stop (Ctrl+C, -ErrorAction Stop) is left to surface
         }
 
         /// <summary>Checks and resolves one request on the pipeline thread; null when -WhatIf or the user declined.</summary>
@@ -149,7 +148,6 @@ namespace AcmePS.Commands
             var session = OpenSession(Server, Account);
             if (!ShouldProcess(string.Join(", ", names.All), $"Issue a certificate from {session.Server.Name} using the {plugin.Name} plugin")) return null;
             session = EnsureAccount(session);
-            if (MaxRequestsPerSecond > 0 && _limited.Add(session.Client)) session.Client.MaxRequestsPerSecond = MaxRequestsPerSecond;
             return new IssueRequest
             {
                 Session = session,

@@ -73,6 +73,11 @@ namespace AcmePS.Commands
                 }
                 var session = Certificate != null ? OpenSession(Certificate.Server, Certificate.AccountId) : OpenSession(Server, Account);
                 var order = OrderOperations.Find(session, target);
+                if (Certificate != null && order.Certificate != null
+                    && !string.Equals(Certificate.Thumbprint, order.Certificate.Thumbprint, StringComparison.OrdinalIgnoreCase))
+                    throw new Core.AcmeException("AcmeCertificateSuperseded", Core.AcmeErrorKind.InvalidOperation,
+                        $"The certificate {Certificate.SerialNumber} of '{order.Name}' has been replaced by {order.Certificate.SerialNumber} in the vault; "
+                        + "nothing was revoked. To revoke the older one, give its PEM and key files with -CertificatePath and -KeyPath.") { Target = Certificate };
                 string what = $"{order.Name} (serial {order.Certificate?.SerialNumber})";
                 if (!ShouldProcessOrForce(Force, what, $"Revoke ({Reason})")) return;
                 Run(ct => CertificateOperations.RevokeAsync(session, order, Reason, ct));

@@ -54,12 +54,17 @@ namespace AcmePS.Internal
         protected internal Task<T> Start<T>(Func<CancellationToken, Task<T>> work)
         {
             var token = _cancellation.Token;
+            var limiter = RequestLimiter;
             return Task.Run(() =>
             {
                 AcmeTrace.Current = message => Post(() => WriteVerbose(message));
+                RequestRateLimiter.Current = limiter;
                 return work(token);
             });
         }
+
+        /// <summary>A request rate limit for this command's own requests (none by default).</summary>
+        protected RequestRateLimiter RequestLimiter { get; set; }
 
         /// <summary>The task's result, with Ctrl+C surfacing as PowerShell's own stop.</summary>
         protected internal T Result<T>(Task<T> task)

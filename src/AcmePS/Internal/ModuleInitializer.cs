@@ -45,7 +45,7 @@ namespace AcmePS.Internal
                 lock (Gate)
                 {
                     // Once: the engine must be one assembly, whichever context asks for it.
-                    return _engine ?? (_engine = DependencyLoadContext.Create(DependencyFolder)(path));
+                    return _engine ?? (_engine = LoadInOwnContext(path));
                 }
             }
             // Windows PowerShell 5.1: one AppDomain, no load contexts; load our copies by path.
@@ -53,6 +53,13 @@ namespace AcmePS.Internal
                         || IsFromDependencyFolder(args.RequestingAssembly);
             return ours && File.Exists(path) ? Assembly.LoadFrom(path) : null;
         }
+
+        /// <summary>
+        /// Its own method, never inlined: compiling a method loads the types it uses, and on .NET Framework the load
+        /// context's base type (AssemblyLoadContext) does not exist. Only PowerShell 7 ever calls this.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static Assembly LoadInOwnContext(string path) => DependencyLoadContext.Create(DependencyFolder)(path);
 
         private static bool IsFromDependencyFolder(Assembly assembly)
         {
@@ -67,6 +74,9 @@ namespace AcmePS.Internal
         }
 
         /// <summary>"name|path" of each assembly in the engine's load context, for tests and diagnostics (empty on Windows PowerShell).</summary>
-        public static IReadOnlyList<string> EngineAssemblyLocations() => DependencyLoadContext.Locations();
+        public static IReadOnlyList<string> EngineAssemblyLocations() => IsCore ? LocationsInOwnContext() : new string[0];
+
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        private static IReadOnlyList<string> LocationsInOwnContext() => DependencyLoadContext.Locations();
     }
 }

@@ -32,8 +32,11 @@ namespace AcmePS.Models
         public string AccountId { get; set; }
         /// <summary>The plugin that published the answer; Submit-AcmeChallenge removes it through that plugin.</summary>
         public string PublishedBy { get; set; }
-        /// <summary>The parameters the plugin was called with, for its Unpublish command.</summary>
-        [Hidden] public Hashtable PluginParameters { get; set; }
+        /// <summary>
+        /// The parameters the plugin was called with, for its Unpublish command. Internal: they may hold secrets (API
+        /// tokens, TSIG keys), and a public property would go wherever the object goes (ConvertTo-Json, Export-Clixml, jobs).
+        /// </summary>
+        internal Hashtable PluginParameters { get; set; }
 
         /// <summary>
         /// Records which plugin published this challenge and with what parameters. A plugin calls it with its own
