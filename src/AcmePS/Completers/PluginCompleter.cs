@@ -16,8 +16,6 @@ namespace AcmePS.Completers
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            string typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            var pattern = WildcardPattern.Get(typed + "*", WildcardOptions.IgnoreCase);
             List<string> names;
             try
             {
@@ -25,16 +23,14 @@ namespace AcmePS.Completers
                 {
                     ps.AddCommand("Get-Command").AddParameter("Name", "Publish-Acme*Challenge").AddParameter("ErrorAction", "Ignore");
                     names = ps.Invoke().Select(o => (o.BaseObject as CommandInfo)?.Name).Where(n => n != null)
-                        .Select(n => PublishName.Match(n)).Where(m => m.Success).Select(m => m.Groups["name"].Value)
-                        .Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
+                        .Select(n => PublishName.Match(n)).Where(m => m.Success).Select(m => m.Groups["name"].Value).ToList();
                 }
             }
             catch (Exception)
             {
-                yield break;
+                return Enumerable.Empty<CompletionResult>();
             }
-            foreach (string name in names.Where(n => pattern.IsMatch(n)))
-                yield return new CompletionResult(VaultCompleter.Quote(name), name, CompletionResultType.ParameterValue, $"Publish-Acme{name}Challenge");
+            return VaultCompleter.Results(wordToComplete, names, name => $"Publish-Acme{name}Challenge");
         }
     }
 }

@@ -18,20 +18,27 @@ namespace AcmePS.Completers
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
             CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            string typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
-            var pattern = WildcardPattern.Get(typed + "*", WildcardOptions.IgnoreCase);
-            IEnumerable<string> candidates;
+            List<string> candidates;
             try
             {
                 candidates = Candidates(AcmeVault.OpenDefault(), fakeBoundParameters).ToList();
             }
             catch (Exception)
             {
-                yield break;
+                return Enumerable.Empty<CompletionResult>();
             }
-            foreach (string value in candidates.Where(c => c != null && pattern.IsMatch(c)).Distinct(StringComparer.OrdinalIgnoreCase)
-                         .OrderBy(c => c, StringComparer.OrdinalIgnoreCase))
-                yield return new CompletionResult(Quote(value), value, CompletionResultType.ParameterValue, value);
+            return Results(wordToComplete, candidates, value => value);
+        }
+
+        /// <summary>The candidates that start with what was typed (wildcards allowed), sorted, each once, quoted where needed.</summary>
+        internal static IEnumerable<CompletionResult> Results(string wordToComplete, IEnumerable<string> candidates, Func<string, string> tooltip)
+        {
+            string typed = (wordToComplete ?? string.Empty).Trim('\'', '"');
+            var pattern = WildcardPattern.Get(typed + "*", WildcardOptions.IgnoreCase);
+            return candidates.Where(c => c != null && pattern.IsMatch(c)).Distinct(StringComparer.OrdinalIgnoreCase)
+                .OrderBy(c => c, StringComparer.OrdinalIgnoreCase)
+                .Select(value => new CompletionResult(Quote(value), value, CompletionResultType.ParameterValue, tooltip(value)))
+                .ToList();
         }
 
         protected abstract IEnumerable<string> Candidates(AcmeVault vault, IDictionary boundParameters);
