@@ -140,6 +140,16 @@ Describe 'The one-liner' {
         (Get-AcmeTestCertStatus -Server $script:Server -Serial $second.SerialNumber).Status | Should -Be 'Valid'
     }
 
+    It 'finds a wildcard certificate by its own name, not every name the * would match' {
+        $n = New-UniqueName 'wn'
+        $wild = New-AcmeCertificate -DnsName "*.$n" -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $null = New-AcmeCertificate -DnsName "www.$n" -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $found = @(Get-AcmeCertificate -Name "*.$n")
+        $found | Should -HaveCount 1
+        $found[0].Thumbprint | Should -Be $wild.Thumbprint
+        @(Get-AcmeCertificate -Name "*$n") | Should -HaveCount 2   # a pattern that is no certificate's name still matches
+    }
+
     It 'takes a CSV of sites, several names in one cell' {
         $a = New-UniqueName 'csv'; $b = New-UniqueName 'csv'
         $csv = @"

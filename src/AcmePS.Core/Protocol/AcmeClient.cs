@@ -233,6 +233,12 @@ namespace AcmePS.Core.Protocol
                     throw Unreachable(directory.NewNonce, ex);
                 }
                 if (!string.IsNullOrEmpty(response.ReplayNonce)) return response.ReplayNonce;
+                if (response.StatusCode == 404)
+                {
+                    // newNonce moved: read the directory again next time.
+                    _directory = null;
+                    DirectoryInvalidated?.Invoke();
+                }
                 if (response.StatusCode >= 500 && await WaitToRetryAsync(response, attempt, cancellationToken).ConfigureAwait(false)) continue;
                 throw new AcmeException("AcmeNonceUnavailable", AcmeErrorKind.ConnectionError,
                     $"{directory.NewNonce} answered HTTP {response.StatusCode} without a Replay-Nonce.") { Target = directory.NewNonce };

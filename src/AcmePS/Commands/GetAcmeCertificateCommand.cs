@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using AcmePS.Core;
@@ -33,9 +34,12 @@ namespace AcmePS.Commands
             {
                 var session = OpenSession(Server, Account);
                 var pattern = WildcardPattern.Get(Name ?? "*", WildcardOptions.IgnoreCase);
-                var found = OrderOperations.List(session)
-                    .Where(o => o.Certificate != null && (pattern.IsMatch(o.Name) || (Name != null && pattern.IsMatch(o.Name.Replace('!', '*')))))
-                    .ToList();
+                var withCertificate = OrderOperations.List(session).Where(o => o.Certificate != null).ToList();
+                // A wildcard certificate's own name ('*.example.com', stored as '!.example.com') means that one
+                // certificate, not every name the pattern would match.
+                var exact = Name == null ? null : withCertificate.FirstOrDefault(o =>
+                    string.Equals(o.Name, Name, StringComparison.OrdinalIgnoreCase) || string.Equals(o.Name, Name.Replace('*', '!'), StringComparison.OrdinalIgnoreCase));
+                var found = exact != null ? new List<Core.Vault.OrderRecord> { exact } : withCertificate.Where(o => pattern.IsMatch(o.Name)).ToList();
                 if (found.Count == 0 && Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
                     throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound, $"The vault has no certificate named '{Name}'.") { Target = Name };
                 foreach (var order in found) WriteObject(AcmeCertificate.From(session.Vault, order));
