@@ -1,6 +1,6 @@
-# AcmePS build entry point: dotnet pwsh ./build.ps1 [Build|Test|Demo|Package] [-Configuration Release]
+# AcmePS build entry point: dotnet pwsh ./build.ps1 [Build|Test|Demo|Package|Bench] [-Configuration Release]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Package')][string]$Task = 'Build',
+    [ValidateSet('Build', 'Test', 'Demo', 'Package', 'Bench')][string]$Task = 'Build',
     [string]$Configuration = 'Release'
 )
 $ErrorActionPreference = 'Stop'
@@ -144,6 +144,14 @@ function Invoke-DemoTask {
     if ($rc -ne 0) { throw "build/Demo.ps1 failed with exit code $rc" }
 }
 
+function Invoke-BenchTask {
+    Install-TestPackages   # the benchmark runs its own Pebble; lego and certbot are measured only where installed
+    Invoke-BuildTask
+    $env:ACMEPS_MODULE_PATH = Join-Path $ModuleDir 'AcmePS.psd1'   # the module just built, whatever the caller had set
+    $rc = Invoke-ChildPwsh -Arguments @('-File', (Join-Path $Root 'bench/Invoke-Benchmark.ps1'))
+    if ($rc -ne 0) { throw "bench/Invoke-Benchmark.ps1 failed with exit code $rc" }
+}
+
 function Invoke-PackageTask {
     Invoke-BuildTask
     $zip = Join-Path $Out 'AcmePS.zip'
@@ -181,4 +189,5 @@ switch ($Task) {
     'Test' { Invoke-TestTask }
     'Demo' { Invoke-DemoTask }
     'Package' { Invoke-PackageTask }
+    'Bench' { Invoke-BenchTask }
 }
