@@ -33,7 +33,10 @@ Describe 'Problems the CA answers with' {
         $inject = @{ Proxy = $script:Proxy; PathContains = $Path; Type = $Type; Status = $Status; Detail = "the CA says no ($Type)"; Subproblems = $subproblems }
         if ($RetryAfter) { $inject.RetryAfter = $RetryAfter }
         if ($Path -eq '/revoke-cert') {
+            # Revoked once for real; the vault knows it, so the CA's alreadyRevoked on a second request is an error.
+            # (The first time, alreadyRevoked means an earlier answer was lost: it is recorded as done. See below.)
             $cert = New-AcmeCertificate -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts
+            $cert | Revoke-AcmeCertificate -Force
             Add-AcmeTestProblem @inject
             $cert | Revoke-AcmeCertificate -Force -ErrorVariable ev -ErrorAction SilentlyContinue
         }
@@ -52,6 +55,14 @@ Describe 'Problems the CA answers with' {
         $record.Exception.Message | Should -Match ([regex]::Escape("the CA says no ($Type)"))
         $record.Exception.Message | Should -Match ([regex]::Escape("${name}: not for $name"))
         if ($RetryAfter) { $record.Exception.RetryAfter.TotalSeconds | Should -Be $RetryAfter; $record.Exception.Message | Should -Match "Retry after $RetryAfter s" }
+    }
+
+    It 'records a revocation whose answer was lost (alreadyRevoked on the first request the vault knows of) as done' {
+        $cert = New-AcmeCertificate -DnsName (New-UniqueName 'lost') -Plugin ChallTestSrv -PluginParameters $script:Cts
+        Add-AcmeTestProblem -Proxy $script:Proxy -PathContains '/revoke-cert' -Type alreadyRevoked -Status 400
+        $cert | Revoke-AcmeCertificate -Force -ErrorVariable ev
+        $ev | Should -BeNullOrEmpty
+        (Get-AcmeCertificate -Name $cert.Name).Revoked | Should -Not -BeNullOrEmpty
     }
 
     It 'retries a 503 and succeeds when the CA recovers' {

@@ -327,7 +327,8 @@ Describe 'The plugin example in about_AcmePS_Plugins' {
                     & "Publish-Acme$($script:PluginName)Challenge" -ManagementUrl $script:Server.ChallTestSrvUrl)
             $published.Count | Should -Be 1
             $published[0].PublishedBy | Should -Be $script:PluginName
-            $published[0].PluginParameters['ManagementUrl'] | Should -Be $script:Server.ChallTestSrvUrl
+            # the parameters are kept inside the object (they may be secrets), not in a property
+            $published[0].PSObject.Properties.Name | Should -Not -Contain 'PluginParameters'
             $order = $published | Submit-AcmeChallenge
             $order.Status | Should -Be 'ready'
             $published[0].PublishedBy | Should -BeNullOrEmpty -Because 'Submit-AcmeChallenge clears it once the Unpublish command has run'

@@ -32,8 +32,10 @@ namespace AcmePS.Core.Workflow
         /// </summary>
         private static void UseDirectoryCache(AcmeVault vault, ServerRecord server, AcmeClient client)
         {
-            client.DirectoryFetched = raw => Quietly(() => vault.SaveDirectoryCache(server.Id, raw));
-            client.DirectoryInvalidated = () => Quietly(() => vault.DeleteDirectoryCache(server.Id));
+            // The client is shared by every vault of the process that uses this CA; the directory is the CA's, the same
+            // for all of them, but it is written only into a vault that (still) holds this server.
+            client.DirectoryFetched = raw => Quietly(() => { if (vault.GetServer(server.Id) != null) vault.SaveDirectoryCache(server.Id, raw); });
+            client.DirectoryInvalidated = () => Quietly(() => { if (vault.GetServer(server.Id) != null) vault.DeleteDirectoryCache(server.Id); });
             if (client.HasDirectory) return;
             DirectoryCache cache = null;
             Quietly(() => cache = vault.GetDirectoryCache(server.Id));
