@@ -3,7 +3,7 @@ using Xunit;
 
 namespace AcmePS.Core.Tests;
 
-/// <summary>MaxRequestsPerSecond spaces the requests to a CA, counted on the (fake) clock.</summary>
+/// <summary>A request rate limit spaces the requests to a CA, counted on the (fake) clock.</summary>
 public class AcmeClientRateLimitTests
 {
     [Fact]
@@ -11,9 +11,11 @@ public class AcmeClientRateLimitTests
     {
         var h = new ClientHarness();
         h.Server.Always(h.Server.NewOrderUrl, h.OrderCreated());
-        h.Client.MaxRequestsPerSecond = 4;
-
-        for (int i = 0; i < 5; i++) await h.NewOrder();
+        await Task.Run(async () =>
+        {
+            AcmePS.Core.Http.RequestRateLimiter.Current = new AcmePS.Core.Http.RequestRateLimiter(4);
+            for (int i = 0; i < 5; i++) await h.NewOrder();
+        });
 
         // directory GET + HEAD newNonce + 5 POSTs = 7 requests: 6 gaps of 250 ms at least
         int requests = h.Server.Requests.Count;

@@ -124,6 +124,9 @@ namespace AcmePS.Core.Crypto
         private static bool IsCurve(ECDomainParameters parameters, X9ECParameters named) =>
             parameters.Curve.Equals(named.Curve) && parameters.G.Equals(named.G) && parameters.N.Equals(named.N);
 
+        /// <summary>True when this is the key of <paramref name="certificate"/> (its public key is the certificate's).</summary>
+        public bool IsKeyOf(X509Certificate certificate) => certificate.GetPublicKey().Equals(Pair.Public);
+
         /// <summary>The private key as PKCS#8 PEM ("PRIVATE KEY").</summary>
         public string ToPem()
         {

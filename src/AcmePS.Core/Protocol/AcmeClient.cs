@@ -45,24 +45,13 @@ namespace AcmePS.Core.Protocol
         public RetryPolicy Retry { get; }
 
         /// <summary>
-        /// When set, requests through this client start at most this often, for every caller (tests and direct engine
-        /// use). Commands use <see cref="RequestRateLimiter.Current"/> instead, which limits only their own requests.
+        /// Every request goes through here: the rate limit of the operation in progress (RequestRateLimiter.Current,
+        /// set by the command that wants one), then the network seam.
         /// </summary>
-        public double? MaxRequestsPerSecond
-        {
-            get => _ownLimiter?.RequestsPerSecond;
-            set => _ownLimiter = value > 0 ? new RequestRateLimiter(value.Value) : null;
-        }
-
-        private RequestRateLimiter _ownLimiter;
-
-        /// <summary>Every request goes through here: the rate limits, then the network seam.</summary>
         private async Task<AcmeHttpResponse> SendAsync(AcmeHttpRequest request, CancellationToken cancellationToken)
         {
-            var own = _ownLimiter;
-            if (own != null) await own.WaitAsync(Clock, cancellationToken).ConfigureAwait(false);
-            var ambient = RequestRateLimiter.Current;
-            if (ambient != null && ambient != own) await ambient.WaitAsync(Clock, cancellationToken).ConfigureAwait(false);
+            var limiter = RequestRateLimiter.Current;
+            if (limiter != null) await limiter.WaitAsync(Clock, cancellationToken).ConfigureAwait(false);
             return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         }
 
@@ -200,12 +189,7 @@ namespace AcmePS.Core.Protocol
                     continue;
                 }
                 Remember(response.ReplayNonce);
-                if (response.StatusCode == 404 && IsDirectoryEndpoint(url))
-                {
-                    // The CA moved an endpoint: read the directory again next time.
-                    _directory = null;
-                    DirectoryInvalidated?.Invoke();
-                }
+                if (response.StatusCode == 404 && IsDirectoryEndpoint(url)) ForgetDirectory();
                 if (response.StatusCode >= 500 && retryTransient
                     && await WaitToRetryAsync(response, attempt, cancellationToken).ConfigureAwait(false)) continue;
                 throw ProblemOf(response, url);
@@ -233,16 +217,18 @@ namespace AcmePS.Core.Protocol
                     throw Unreachable(directory.NewNonce, ex);
                 }
                 if (!string.IsNullOrEmpty(response.ReplayNonce)) return response.ReplayNonce;
-                if (response.StatusCode == 404)
-                {
-                    // newNonce moved: read the directory again next time.
-                    _directory = null;
-                    DirectoryInvalidated?.Invoke();
-                }
+                if (response.StatusCode == 404) ForgetDirectory();
                 if (response.StatusCode >= 500 && await WaitToRetryAsync(response, attempt, cancellationToken).ConfigureAwait(false)) continue;
                 throw new AcmeException("AcmeNonceUnavailable", AcmeErrorKind.ConnectionError,
                     $"{directory.NewNonce} answered HTTP {response.StatusCode} without a Replay-Nonce.") { Target = directory.NewNonce };
             }
+        }
+
+        /// <summary>A directory endpoint answered 404: the CA moved it, so the directory is read again next time.</summary>
+        private void ForgetDirectory()
+        {
+            _directory = null;
+            DirectoryInvalidated?.Invoke();
         }
 
         private bool IsDirectoryEndpoint(Uri url)

@@ -62,7 +62,7 @@ namespace AcmePS.Core.Workflow
                 throw new AcmeException("AcmeCertificateKeyMissing", AcmeErrorKind.NotFound,
                     $"The vault has no private key for '{order.Name}' (it was issued from your own CSR, or the key file is gone).") { Target = order.Name };
             var key = AcmeKey.FromPem(pem);
-            if (!chain.Leaf.GetPublicKey().Equals(key.Pair.Public))
+            if (!key.IsKeyOf(chain.Leaf))
                 throw new AcmeException("AcmeCertificateKeyMismatch", AcmeErrorKind.InvalidData,
                     $"The key in the vault for '{order.Name}' is not the certificate's (an interrupted issuance?): run Complete-AcmeOrder again or issue a new one.") { Target = order.Name };
             return key;

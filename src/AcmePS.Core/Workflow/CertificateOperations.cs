@@ -116,7 +116,7 @@ namespace AcmePS.Core.Workflow
                 parsed.Insert(0, parsed[preferred]); parsed.RemoveAt(preferred + 1);
             }
             var leaf = parsed[0].Leaf;
-            if (key != null && !leaf.GetPublicKey().Equals(key.Pair.Public))
+            if (key != null && !key.IsKeyOf(leaf))
                 throw new AcmeException("AcmeCertificateKeyMismatch", AcmeErrorKind.InvalidData,
                     $"The certificate the CA issued for '{order.Name}' is not for the key AcmePS sent.") { Target = order.Name };
 
@@ -199,7 +199,7 @@ namespace AcmePS.Core.Workflow
         {
             var leaf = CertificateChain.Parse(certificatePem).Leaf;
             var key = AcmeKey.FromPem(keyPem);
-            if (!leaf.GetPublicKey().Equals(key.Pair.Public))
+            if (!key.IsKeyOf(leaf))
                 throw new AcmeException("AcmeCertificateKeyMismatch", AcmeErrorKind.InvalidArgument,
                     "The key file does not hold the private key of that certificate.");
             await client.RevokeCertificateAsync(leaf.GetEncoded(), ReasonCode(reason), null, key, ct).ConfigureAwait(false);

@@ -62,14 +62,7 @@ namespace AcmePS.Commands
             string target = Order?.Name ?? Name;
             try
             {
-                string csr = null;
-                if (CsrPath != null)
-                {
-                    string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CsrPath);
-                    if (!File.Exists(path))
-                        throw new AcmeException("AcmeCsrNotFound", AcmeErrorKind.NotFound, $"The CSR file '{path}' does not exist.") { Target = CsrPath };
-                    csr = File.ReadAllText(path);
-                }
+                string csr = CsrPath != null ? ReadUserFile(CsrPath, "AcmeCsrNotFound", "CSR file") : null;
                 KeyType? type = KeyType != null ? KeyTypes.Parse(KeyType) : (KeyType?)null;
                 var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession(Server, Account);
                 var order = OrderOperations.Find(session, target);

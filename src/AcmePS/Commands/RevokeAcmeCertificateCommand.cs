@@ -92,21 +92,13 @@ namespace AcmePS.Commands
 
         private void RevokeFromFiles()
         {
-            string certificate = ReadFile(CertificatePath, "AcmeCertificateFileNotFound");
-            string key = ReadFile(KeyPath, "AcmeKeyFileNotFound");
+            string certificate = ReadUserFile(CertificatePath, "AcmeCertificateFileNotFound", "certificate file");
+            string key = ReadUserFile(KeyPath, "AcmeKeyFileNotFound", "key file");
             var server = AcmeSession.FindServer(Vault, Server);
             string what = $"the certificate in {CertificatePath}";
             if (!ShouldProcessOrForce(Force, what, $"Revoke ({Reason}) at {server.Name}, signed by the certificate's key")) return;
             string serial = Run(ct => CertificateOperations.RevokeWithCertificateKeyAsync(AcmeSession.ClientFor(server), certificate, key, Reason, ct));
             WriteVerbose($"Revoked the certificate with serial {serial}.");
-        }
-
-        private string ReadFile(string path, string errorId)
-        {
-            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
-            if (!System.IO.File.Exists(full))
-                throw new Core.AcmeException(errorId, Core.AcmeErrorKind.NotFound, $"The file '{full}' does not exist.") { Target = path };
-            return System.IO.File.ReadAllText(full);
         }
     }
 }

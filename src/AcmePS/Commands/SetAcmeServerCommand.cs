@@ -36,14 +36,7 @@ namespace AcmePS.Commands
         {
             try
             {
-                string pem = null;
-                if (TrustedRoot != null)
-                {
-                    string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(TrustedRoot);
-                    if (!File.Exists(path))
-                        throw new AcmeException("AcmeTrustedRootNotFound", AcmeErrorKind.NotFound, $"The trusted root file '{path}' does not exist.") { Target = TrustedRoot };
-                    pem = File.ReadAllText(path);
-                }
+                string pem = TrustedRoot != null ? ReadUserFile(TrustedRoot, "AcmeTrustedRootNotFound", "trusted root file") : null;
                 Uri url = KnownServers.Resolve(DirectoryUrl, out string name);
                 if (!ShouldProcess($"{name} ({url})", "Set as the default ACME server")) return;
                 var record = Run(ct => ServerOperations.SetServerAsync(Vault, DirectoryUrl, pem, ct));

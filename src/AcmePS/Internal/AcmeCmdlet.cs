@@ -162,6 +162,18 @@ namespace AcmePS.Internal
             return ShouldProcess(target, action);
         }
 
+        /// <summary>
+        /// The text of a file the user named (relative to the current PowerShell location); <paramref name="errorId"/>
+        /// with "The <paramref name="what"/> '…' does not exist." when there is none.
+        /// </summary>
+        protected internal string ReadUserFile(string path, string errorId, string what)
+        {
+            string full = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
+            if (!System.IO.File.Exists(full))
+                throw new AcmeException(errorId, AcmeErrorKind.NotFound, $"The {what} '{full}' does not exist.") { Target = path };
+            return System.IO.File.ReadAllText(full);
+        }
+
         /// <summary>A warning when the CA offered no chain from the preferred issuer (its default chain is kept then).</summary>
         protected internal void WarnIfNotPreferred(Core.Vault.OrderRecord order)
         {
