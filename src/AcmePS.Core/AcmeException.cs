@@ -15,6 +15,7 @@ namespace AcmePS.Core
         SecurityError,
         InvalidData,
         ResourceExists,
+        ResourceBusy,
         NotSpecified,
     }
 

@@ -28,6 +28,20 @@ public sealed class VaultStoreTests : IDisposable
     }
 
     [Fact]
+    public void LockIsExclusiveUntilDisposedAndTimesOutWithAcmeVaultLocked()
+    {
+        var store = Store();
+        using (store.Lock("servers/s1/orders/a", TimeSpan.FromSeconds(1), CancellationToken.None))
+        {
+            var ex = Assert.Throws<AcmeException>(() => new FileVaultStore(_temp.Path).Lock("servers/s1/orders/a", TimeSpan.FromMilliseconds(50), CancellationToken.None));
+            Assert.Equal("AcmeVaultLocked", ex.ErrorId);
+            // Another name is not held by this lock.
+            using (store.Lock("servers/s1/orders/b", TimeSpan.FromMilliseconds(50), CancellationToken.None)) { }
+        }
+        using (store.Lock("servers/s1/orders/a", TimeSpan.FromMilliseconds(50), CancellationToken.None)) { }
+    }
+
+    [Fact]
     public void FileIsWrittenWithoutAByteOrderMark()
     {
         Store().Write("a.json", "{}");

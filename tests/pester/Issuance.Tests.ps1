@@ -111,6 +111,12 @@ Describe 'The one-liner' {
         $cert.Name | Should -Be $name
         $cert.DnsNames | Should -Be @($name)
         (Get-AcmeOrder -Name $name).KeyType | Should -Be 'ec384'
+        # The plugin and its parameters are recorded on the order for renewals.
+        $file = Get-ChildItem $env:ACMEPS_VAULT -Recurse -Filter plugin.json | Where-Object { $_.Directory.Name -eq $name }
+        $recorded = Get-Content $file.FullName -Raw | ConvertFrom-Json
+        $recorded.plugin | Should -Be 'ChallTestSrv'
+        $recorded.challengeType | Should -Be 'dns-01'
+        @($recorded.parameters.PSObject.Properties.Name | Sort-Object) | Should -Be @($script:Cts.Keys | Sort-Object)
     }
 
     It 'creates the account first when the vault has none and -AcceptTermsOfService is given' {

@@ -140,6 +140,13 @@ namespace AcmePS.Core.Vault
 
         public void DeleteOrderFile(OrderRecord order, string file) => Store.Delete($"{OrderFolder(order)}/{file}");
 
+        /// <summary>The plugin settings recorded on the order (plugin.json), or null.</summary>
+        public PluginSettingsRecord GetPluginSettings(OrderRecord order) => ReadJson<PluginSettingsRecord>($"{OrderFolder(order)}/plugin.json");
+
+        /// <summary>Records the plugin settings on the order, as a secret file.</summary>
+        public void SavePluginSettings(OrderRecord order, PluginSettingsRecord settings) =>
+            Store.Write($"{OrderFolder(order)}/plugin.json", JsonConvert.SerializeObject(settings, Json), secret: true);
+
         public string OrderFilePath(OrderRecord order, string file) => Store.LocalPath($"{OrderFolder(order)}/{file}");
 
         // ---- helpers ------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using AcmePS.Core.Util;
 
 namespace AcmePS.Core.Vault
@@ -86,6 +87,36 @@ namespace AcmePS.Core.Vault
         {
             string full = Full(path);
             if (Directory.Exists(full)) Directory.Delete(full, true);
+        }
+
+        /// <summary>
+        /// A lock file under .locks/, opened exclusively (FileShare.None: flock on Unix, a sharing lock on Windows).
+        /// The OS releases it when the holder exits or is killed, so a stale lock never needs clearing by hand.
+        /// </summary>
+        public IDisposable Lock(string name, TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            string file = Full(".locks/" + name.Replace('/', '!') + ".lock");
+            EnsureFolder(Path.GetDirectoryName(file));
+            var deadline = DateTime.UtcNow + timeout;
+            int delay = 5;
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                try
+                {
+                    return new FileStream(file, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+                }
+                catch (IOException) when (DateTime.UtcNow < deadline)
+                {
+                    cancellationToken.WaitHandle.WaitOne(delay);
+                    delay = Math.Min(delay * 2, 100);
+                }
+                catch (IOException ex)
+                {
+                    throw new AcmeException("AcmeVaultLocked", AcmeErrorKind.ResourceBusy,
+                        $"'{name}' in the vault at {Root} is locked by another process; waited {timeout.TotalSeconds:0.#} s.", ex) { Target = name };
+                }
+            }
         }
     }
 }

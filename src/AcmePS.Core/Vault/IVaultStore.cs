@@ -1,4 +1,6 @@
+using System;
 using System.Collections.Generic;
+using System.Threading;
 
 namespace AcmePS.Core.Vault
 {
@@ -30,5 +32,13 @@ namespace AcmePS.Core.Vault
 
         /// <summary>The full local path of a file, for users who want to read it; null where there is none.</summary>
         string LocalPath(string path);
+
+        /// <summary>
+        /// An exclusive lock named <paramref name="name"/> (a safe name, e.g. an order's folder path with '/' kept),
+        /// held across processes until disposed. Waits up to <paramref name="timeout"/>, then throws AcmeException
+        /// AcmeVaultLocked. A lock whose holder died is recovered (the OS drops a dead process's file lock; a blob
+        /// lease expires).
+        /// </summary>
+        IDisposable Lock(string name, TimeSpan timeout, CancellationToken cancellationToken);
     }
 }

@@ -218,6 +218,7 @@ namespace AcmePS.Internal
                 case AcmeErrorKind.SecurityError: return ErrorCategory.SecurityError;
                 case AcmeErrorKind.InvalidData: return ErrorCategory.InvalidData;
                 case AcmeErrorKind.ResourceExists: return ErrorCategory.ResourceExists;
+                case AcmeErrorKind.ResourceBusy: return ErrorCategory.ResourceBusy;
                 default: return ErrorCategory.NotSpecified;
             }
         }

@@ -63,6 +63,10 @@ namespace AcmePS.Internal
                     $"{request.Plugin.Publish.Name} did not publish the answers for {string.Join(", ", missing)}.") { Target = request.Target };
             }
 
+            // Recorded before the CA is told: a renewal replays this publish with no user present.
+            await host.OnPipelineThread(() => session.Vault.SavePluginSettings(order,
+                PluginSettings.ToRecord(request.Plugin.Name, request.ChallengeType, request.PluginParameters))).ConfigureAwait(false);
+
             IReadOnlyList<AuthorizationFailure> failures;
             try
             {

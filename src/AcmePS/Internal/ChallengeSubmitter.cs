@@ -21,6 +21,7 @@ namespace AcmePS.Internal
         {
             try
             {
+                RecordPluginSettings(session, order, challenges);
                 var pending = challenges.Select(c => c.ToPending()).ToList();
                 var failures = cmdlet.Run(ct => SubmitOperations.SubmitAsync(session, order, pending, timeout, cmdlet.Progress, ct));
                 ReportFailures(cmdlet, failures);
@@ -30,6 +31,19 @@ namespace AcmePS.Internal
             {
                 Unpublish(cmdlet, challenges);
             }
+        }
+
+        /// <summary>
+        /// Records on the order the plugin that published its challenges and its parameters, for renewals. With no
+        /// plugin (answers published by hand) nothing is recorded; with several, the one that published the most.
+        /// </summary>
+        private static void RecordPluginSettings(AcmeSession session, OrderRecord order, IReadOnlyList<AcmeChallenge> challenges)
+        {
+            var main = challenges.Where(c => !string.IsNullOrEmpty(c.PublishedBy))
+                .GroupBy(c => c.PublishedBy, StringComparer.OrdinalIgnoreCase).OrderByDescending(g => g.Count()).FirstOrDefault();
+            if (main == null) return;
+            var first = main.First();
+            session.Vault.SavePluginSettings(order, PluginSettings.ToRecord(first.PublishedBy, first.Type, first.PluginParameters));
         }
 
         /// <summary>One AcmeAuthorizationInvalid error per name the CA did not validate, with its reason.</summary>
