@@ -28,7 +28,7 @@ namespace AcmePS.Core.Vault
 
         public IVaultStore Store { get; }
 
-        public static AcmeVault OpenDefault() => new AcmeVault(new FileVaultStore(FileVaultStore.DefaultRoot()));
+        public static AcmeVault OpenDefault() => new AcmeVault(VaultStores.Open(VaultStores.DefaultLocation()));
 
         // ---- config -------------------------------------------------------------------------------------------
 
