@@ -10,7 +10,7 @@ namespace AcmePS.Core.Vault
     /// <summary>
     /// The vault's layout over an <see cref="IVaultStore"/>:
     /// vault.json; servers/&lt;server&gt;/server.json; …/accounts/&lt;account&gt;/{account.json, account.key};
-    /// …/accounts/&lt;account&gt;/orders/&lt;order&gt;/{order.json, cert.key, cert.pem, chain-N.pem}.
+    /// …/accounts/&lt;account&gt;/orders/&lt;order&gt;/{order.json, cert-&lt;id&gt;.key, cert-&lt;id&gt;.pem, chain-&lt;id&gt;-N.pem}.
     /// </summary>
     public sealed class AcmeVault
     {
@@ -121,6 +121,17 @@ namespace AcmePS.Core.Vault
         public static string OrderFolder(string serverId, string accountId, string name) => $"servers/{serverId}/accounts/{accountId}/orders/{name}";
 
         public static string OrderFolder(OrderRecord o) => OrderFolder(o.ServerId, o.AccountId, o.Name);
+
+        /// <summary>
+        /// Holds the order's name for the caller across processes, from the new order to the stored certificate, so two
+        /// processes (or two pipelines) never work on one name at once. Waits up to <paramref name="timeout"/>.
+        /// </summary>
+        public IDisposable LockOrder(string serverId, string accountId, string name, TimeSpan timeout, System.Threading.CancellationToken ct)
+        {
+            if (!IsSafeName(serverId) || !IsSafeName(accountId) || !IsSafeName(name))
+                throw new ArgumentException($"Invalid order name '{name}'.", nameof(name));
+            return Store.Lock($"order!{serverId}!{accountId}!{name}", timeout, ct);
+        }
 
         public IReadOnlyList<OrderRecord> Orders(string serverId, string accountId) =>
             Store.ListFolders($"servers/{serverId}/accounts/{accountId}/orders")

@@ -62,7 +62,7 @@ namespace AcmePS.Core.Vault
         [JsonProperty("expires")] public DateTimeOffset? Expires { get; set; }
         [JsonProperty("error")] public AcmeProblem Error { get; set; }
         [JsonProperty("keyType")] public string KeyType { get; set; }
-        /// <summary>The issuer common name whose chain is the default one (cert.pem), when the CA offers several.</summary>
+        /// <summary>The issuer common name whose chain is the default one, when the CA offers several.</summary>
         [JsonProperty("preferredChain")] public string PreferredChain { get; set; }
         [JsonProperty("created")] public DateTimeOffset Created { get; set; }
         [JsonProperty("updated")] public DateTimeOffset Updated { get; set; }
@@ -79,7 +79,16 @@ namespace AcmePS.Core.Vault
         [JsonProperty("notBefore")] public DateTimeOffset NotBefore { get; set; }
         [JsonProperty("notAfter")] public DateTimeOffset NotAfter { get; set; }
         [JsonProperty("dnsNames")] public List<string> DnsNames { get; set; } = new List<string>();
-        /// <summary>Chain files: [0] is the default chain (cert.pem), then each alternate (chain-1.pem, …).</summary>
+        /// <summary>
+        /// The certificate's key file beside order.json (cert-&lt;id&gt;.key); null in a vault of schema 1, where it is
+        /// cert.key when that exists. A certificate from the user's own CSR has no key in the vault.
+        /// </summary>
+        [JsonProperty("keyFile")] public string KeyFile { get; set; }
+        /// <summary>
+        /// Chain files: [0] is the default chain, then each alternate. Each certificate has files of its own
+        /// (cert-&lt;id&gt;.pem, chain-&lt;id&gt;-N.pem; cert.pem and chain-N.pem in schema 1): order.json, written last,
+        /// switches from one certificate to the next in one atomic write.
+        /// </summary>
         [JsonProperty("chains")] public List<ChainRecord> Chains { get; set; } = new List<ChainRecord>();
         [JsonProperty("issued")] public DateTimeOffset Issued { get; set; }
         [JsonProperty("revoked")] public DateTimeOffset? Revoked { get; set; }

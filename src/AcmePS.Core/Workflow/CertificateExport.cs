@@ -35,7 +35,7 @@ namespace AcmePS.Core.Workflow
         {
             var record = order.Certificate ?? throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound,
                 $"The order '{order.Name}' has no certificate yet: run Complete-AcmeOrder first.") { Target = order.Name };
-            string chainFile = record.Chains.Count > chainIndex ? record.Chains[chainIndex].File : CertificateOperations.ChainFile;
+            string chainFile = record.Chains.Count > chainIndex ? record.Chains[chainIndex].File : CertificateOperations.LegacyChainFile;
             var chain = CertificateChain.Parse(vault.ReadOrderFile(order, chainFile) ?? throw Missing(order, chainFile));
             switch (format)
             {
@@ -57,7 +57,8 @@ namespace AcmePS.Core.Workflow
         /// <summary>The certificate's key; never another one (a key and certificate that do not match are refused).</summary>
         private static AcmeKey ReadKey(AcmeVault vault, OrderRecord order, CertificateChain chain)
         {
-            string pem = vault.ReadOrderFile(order, CertificateOperations.KeyFile);
+            string file = CertificateOperations.KeyFileOf(vault, order);
+            string pem = file != null ? vault.ReadOrderFile(order, file) : null;
             if (pem == null)
                 throw new AcmeException("AcmeCertificateKeyMissing", AcmeErrorKind.NotFound,
                     $"The vault has no private key for '{order.Name}' (it was issued from your own CSR, or the key file is gone).") { Target = order.Name };

@@ -12,9 +12,21 @@ namespace AcmePS.Core.Workflow
 {
     public static class CertificateOperations
     {
-        public const string KeyFile = "cert.key";
+        /// <summary>The key and default chain file names of a vault of schema 1 (one set of files per order).</summary>
+        public const string LegacyKeyFile = "cert.key";
+        public const string LegacyChainFile = "cert.pem";
         public const string PendingKeyFile = "pending.key";
-        public const string ChainFile = "cert.pem";
+
+        /// <summary>The certificate's key file, or null when the vault has none (issued from the user's own CSR).</summary>
+        public static string KeyFileOf(AcmeVault vault, OrderRecord order)
+        {
+            string file = order.Certificate?.KeyFile ?? LegacyKeyFile;
+            return vault.Store.Exists($"{AcmeVault.OrderFolder(order)}/{file}") ? file : null;
+        }
+
+        /// <summary>The default chain's file.</summary>
+        public static string ChainFileOf(OrderRecord order) =>
+            order.Certificate?.Chains.Count > 0 ? order.Certificate.Chains[0].File : LegacyChainFile;
 
         /// <summary>
         /// Finalizes a ready order with a new key (or the user's CSR), waits while the CA issues, downloads the chain and
@@ -111,7 +123,7 @@ namespace AcmePS.Core.Workflow
             int preferred = PreferredIndex(parsed, order.PreferredChain);
             if (preferred > 0)
             {
-                // The preferred chain becomes the default one, cert.pem; the CA's default becomes an alternate.
+                // The preferred chain becomes the default one; the CA's default becomes an alternate.
                 chains.Insert(0, chains[preferred]); chains.RemoveAt(preferred + 1);
                 parsed.Insert(0, parsed[preferred]); parsed.RemoveAt(preferred + 1);
             }
@@ -131,9 +143,12 @@ namespace AcmePS.Core.Workflow
                 DnsNames = CertificateChain.SubjectAlternativeNames(leaf).ToList(),
                 Issued = DateTimeOffset.UtcNow,
             };
+            // Files of this certificate's own: a crash before order.json is written leaves the previous certificate,
+            // its key and its chains exactly as they were.
+            string id = record.Thumbprint.Substring(0, 16).ToLowerInvariant();
             for (int i = 0; i < chains.Count; i++)
             {
-                string file = i == 0 ? ChainFile : $"chain-{i}.pem";
+                string file = i == 0 ? $"cert-{id}.pem" : $"chain-{id}-{i}.pem";
                 var top = parsed[i].Certificates[parsed[i].Certificates.Count - 1];
                 record.Chains.Add(new ChainRecord
                 {
@@ -142,15 +157,34 @@ namespace AcmePS.Core.Workflow
                     Issuers = parsed[i].Certificates.Select(c => CommonName(c.IssuerDN)).ToList(),
                 });
             }
-            // Key first, then chains, then the record that points at them.
-            // From the user's own CSR the vault has no key: an older certificate's key must not be exported with this one.
-            // Without a new key otherwise (the order was complete already), the stored key is the certificate's.
-            if (key != null) vault.WriteOrderFile(order, KeyFile, key.ToPem(), secret: true);
-            else if (fromUserCsr) vault.DeleteOrderFile(order, KeyFile);
+            // Key first, then chains, then the record that points at them; then the previous certificate's files go.
+            // From the user's own CSR the vault has no key. Without a new key otherwise (the order was complete already,
+            // and this run only resumes it), the stored key stays the certificate's.
+            var previous = order.Certificate;
+            if (key != null)
+            {
+                record.KeyFile = $"cert-{id}.key";
+                vault.WriteOrderFile(order, record.KeyFile, key.ToPem(), secret: true);
+            }
+            else if (!fromUserCsr && previous != null && previous.Thumbprint == record.Thumbprint)
+            {
+                record.KeyFile = KeyFileOf(vault, order);
+            }
             for (int i = 0; i < chains.Count; i++) vault.WriteOrderFile(order, record.Chains[i].File, chains[i]);
             order.Certificate = record;
             vault.SaveOrder(order);
             vault.DeleteOrderFile(order, PendingKeyFile);
+            if (previous != null) RemoveFilesOf(vault, order, previous, record);
+        }
+
+        /// <summary>Removes the files of a replaced certificate that the new one does not use.</summary>
+        private static void RemoveFilesOf(AcmeVault vault, OrderRecord order, CertificateRecord old, CertificateRecord current)
+        {
+            var keep = new HashSet<string>(current.Chains.Select(c => c.File), StringComparer.Ordinal);
+            if (current.KeyFile != null) keep.Add(current.KeyFile);
+            var files = old.Chains.Select(c => c.File).Concat(new[] { old.KeyFile ?? LegacyKeyFile });
+            foreach (string file in files.Where(f => f != null && AcmeVault.IsSafeName(f) && !keep.Contains(f)))
+                vault.DeleteOrderFile(order, file);
         }
 
         /// <summary>
@@ -211,7 +245,7 @@ namespace AcmePS.Core.Workflow
         {
             var certificate = order.Certificate ?? throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound,
                 $"The order '{order.Name}' has no certificate to revoke.") { Target = order.Name };
-            var chain = CertificateChain.Parse(session.Vault.ReadOrderFile(order, ChainFile));
+            var chain = CertificateChain.Parse(session.Vault.ReadOrderFile(order, ChainFileOf(order)));
             try
             {
                 await session.Client.RevokeCertificateAsync(chain.Leaf.GetEncoded(), ReasonCode(reason), session.Signer, null, ct).ConfigureAwait(false);

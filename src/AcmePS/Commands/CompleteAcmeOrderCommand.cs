@@ -3,6 +3,7 @@ using System.IO;
 using System.Management.Automation;
 using AcmePS.Core;
 using AcmePS.Core.Crypto;
+using AcmePS.Core.Vault;
 using AcmePS.Core.Workflow;
 using AcmePS.Completers;
 using AcmePS.Internal;
@@ -52,7 +53,7 @@ namespace AcmePS.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSeconds { get; set; } = 300;
 
-        /// <summary>The issuer common name whose chain becomes the default (cert.pem) when the CA offers several.</summary>
+        /// <summary>The issuer common name whose chain becomes the default when the CA offers several.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string PreferredChain { get; set; }
@@ -67,7 +68,12 @@ namespace AcmePS.Commands
                 var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession(Server, Account);
                 var order = OrderOperations.Find(session, target);
                 if (!ShouldProcess(order.Name, "Finalize the order and download the certificate")) return;
-                var completed = Run(ct => CertificateOperations.CompleteAsync(session, order, type, csr, TimeSpan.FromSeconds(TimeoutSeconds), Progress, ct, PreferredChain));
+                OrderRecord completed;
+                using (session.Vault.LockOrder(session.Server.Id, order.AccountId, order.Name, TimeSpan.FromSeconds(TimeoutSeconds), CancellationToken))
+                {
+                    order = OrderOperations.Find(session, order.Name);   // as it is now that no one else works on it
+                    completed = Run(ct => CertificateOperations.CompleteAsync(session, order, type, csr, TimeSpan.FromSeconds(TimeoutSeconds), Progress, ct, PreferredChain));
+                }
                 WarnIfNotPreferred(completed);
                 WriteObject(AcmeCertificate.From(session.Vault, completed));
             }

@@ -82,7 +82,7 @@ namespace AcmePS.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSeconds { get; set; } = 300;
 
-        /// <summary>The issuer common name whose chain becomes the default (cert.pem) when the CA offers several.</summary>
+        /// <summary>The issuer common name whose chain becomes the default when the CA offers several.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string PreferredChain { get; set; }

@@ -25,7 +25,7 @@ namespace AcmePS.Internal
         private static int _nextActivityId = 1000;
         private readonly int _activityId = Interlocked.Increment(ref _nextActivityId);
 
-        protected CancellationToken CancellationToken => _cancellation.Token;
+        protected internal CancellationToken CancellationToken => _cancellation.Token;
 
         /// <summary>The vault (ACMEPS_VAULT or the per-user default), opened once per command.</summary>
         protected internal AcmeVault Vault => _vault ?? (_vault = AcmeVault.OpenDefault());

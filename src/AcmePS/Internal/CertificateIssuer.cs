@@ -41,6 +41,15 @@ namespace AcmePS.Internal
         /// <summary>The completed order, or null when the CA refused a name (the errors are written then).</summary>
         public static async Task<OrderRecord> IssueAsync(AcmeCmdlet host, IssueRequest request, IProgress<AcmeProgress> progress, CancellationToken ct)
         {
+            // One issuance per name at a time, across processes: a second one waits, then replaces the first's certificate.
+            var session = request.Session;
+            string name = Identifiers.ValidateOrderName(request.Name ?? Identifiers.DefaultOrderName(request.Identifiers.All));
+            using (await Task.Run(() => session.Vault.LockOrder(session.Server.Id, session.RequireAccount().Id, name, request.Timeout, ct), ct).ConfigureAwait(false))
+                return await IssueLockedAsync(host, request, progress, ct).ConfigureAwait(false);
+        }
+
+        private static async Task<OrderRecord> IssueLockedAsync(AcmeCmdlet host, IssueRequest request, IProgress<AcmeProgress> progress, CancellationToken ct)
+        {
             var session = request.Session;
             var order = await OrderOperations.NewOrderAsync(session, request.Identifiers, request.Name, ct).ConfigureAwait(false);
             var challenges = (await OrderOperations.GetChallengesAsync(session, order, request.ChallengeType, ct).ConfigureAwait(false))

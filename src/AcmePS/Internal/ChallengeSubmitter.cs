@@ -23,7 +23,9 @@ namespace AcmePS.Internal
             {
                 RecordPluginSettings(session, order, challenges);
                 var pending = challenges.Select(c => c.ToPending()).ToList();
-                var failures = cmdlet.Run(ct => SubmitOperations.SubmitAsync(session, order, pending, timeout, cmdlet.Progress, ct));
+                IReadOnlyList<AuthorizationFailure> failures;
+                using (session.Vault.LockOrder(session.Server.Id, order.AccountId, order.Name, timeout, cmdlet.CancellationToken))
+                    failures = cmdlet.Run(ct => SubmitOperations.SubmitAsync(session, order, pending, timeout, cmdlet.Progress, ct));
                 ReportFailures(cmdlet, failures);
                 return failures.Count == 0 ? order : null;
             }

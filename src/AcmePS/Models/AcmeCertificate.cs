@@ -33,7 +33,7 @@ namespace AcmePS.Models
         internal static AcmeCertificate From(AcmeVault vault, OrderRecord order)
         {
             var c = order.Certificate;
-            bool hasKey = vault.Store.Exists(AcmeVault.OrderFolder(order) + "/" + CertificateOperations.KeyFile);
+            string keyFile = CertificateOperations.KeyFileOf(vault, order);
             return new AcmeCertificate
             {
                 Name = order.Name,
@@ -45,8 +45,8 @@ namespace AcmePS.Models
                 NotAfter = c.NotAfter,
                 SerialNumber = c.SerialNumber,
                 Thumbprint = c.Thumbprint,
-                CertificatePath = vault.OrderFilePath(order, CertificateOperations.ChainFile),
-                KeyPath = hasKey ? vault.OrderFilePath(order, CertificateOperations.KeyFile) : null,
+                CertificatePath = vault.OrderFilePath(order, CertificateOperations.ChainFileOf(order)),
+                KeyPath = keyFile != null ? vault.OrderFilePath(order, keyFile) : null,
                 ChainPaths = c.Chains.Select(ch => vault.OrderFilePath(order, ch.File)).ToArray(),
                 ChainRootIssuers = c.Chains.Select(ch => ch.RootIssuer).ToArray(),
                 Revoked = c.Revoked,
