@@ -35,13 +35,16 @@ Describe 'tls-alpn-01 against Pebble' {
         Get-Content $script:Env.Server.PebbleLog -Raw | Should -Match ([regex]::Escape($name))
     }
 
-    It 'validates an IP address (RFC 8738: iPAddress SAN, reverse-DNS server name)' {
+    It 'validates an IP address (Pebble sends the in-addr.arpa name as SNI)' {
         $cert = New-AcmeOrder -IPAddress 127.0.0.1 -Name alpn-ip | Get-AcmeChallenge -Type tls-alpn-01 |
             Publish-AcmeTlsAlpnChallenge @script:Alpn | Submit-AcmeChallenge | Complete-AcmeOrder
         $cert.IPAddresses | Should -Be @('127.0.0.1')
         $san = (Get-PemCertificate $cert.CertificatePath).Extensions | Where-Object { $_.Oid.Value -eq '2.5.29.17' }
         $san.Format($false) | Should -Match '127\.0\.0\.1'
         Test-TcpOpen $script:TlsPort | Should -BeFalse
+        # What Pebble 2.4.0 sent as SNI: the reverse-DNS name of RFC 8738 §6 (the responder notes the names it saw).
+        $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'AcmePS.Core' } | Select-Object -First 1
+        $core.GetType('AcmePS.Core.Plugins.TlsAlpnResponder')::RecentServerNames | Should -Contain '1.0.0.127.in-addr.arpa'
     }
 
     It 'issues with New-AcmeCertificate -ChallengeType tls-alpn-01 -Plugin TlsAlpn, several names on one listener' {

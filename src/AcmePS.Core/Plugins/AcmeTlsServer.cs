@@ -44,6 +44,7 @@ namespace AcmePS.Core.Plugins
             var names = clientExtensions == null ? null : TlsExtensionsUtilities.GetServerNameExtensionClient(clientExtensions);
             var hostName = names?.FirstOrDefault(n => n.NameType == NameType.host_name);
             if (hostName != null) serverName = Encoding.ASCII.GetString(hostName.NameData);
+            TlsAlpnResponder.NoteServerName(serverName);
             _chosen = _find(serverName);
         }
 

@@ -57,6 +57,23 @@ namespace AcmePS.Core.Plugins
             get { lock (Lock) return Listeners.Keys.ToList(); }
         }
 
+        private static readonly Queue<string> Seen = new Queue<string>();
+
+        /// <summary>The server names (SNI) of the latest handshakes, oldest first, "" for none (at most 32; for diagnostics).</summary>
+        public static IReadOnlyList<string> RecentServerNames
+        {
+            get { lock (Seen) return Seen.ToList(); }
+        }
+
+        internal static void NoteServerName(string serverName)
+        {
+            lock (Seen)
+            {
+                Seen.Enqueue(serverName ?? "");
+                while (Seen.Count > 32) Seen.Dequeue();
+            }
+        }
+
         /// <summary>The certificate served now for a server name on address:port, or null.</summary>
         public static TlsAlpnCertificate Find(string address, int port, string serverName)
         {
