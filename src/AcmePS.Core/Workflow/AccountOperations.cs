@@ -74,7 +74,15 @@ namespace AcmePS.Core.Workflow
         public static async Task<AccountRecord> RefreshAsync(AcmeSession session, CancellationToken ct)
         {
             var record = session.RequireAccount();
-            var resource = await session.Client.GetAccountAsync(session.Signer.Key, record.Url, ct).ConfigureAwait(false);
+            AcmeAccountResource resource;
+            try
+            {
+                resource = await session.Client.GetAccountAsync(session.Signer.Key, record.Url, ct).ConfigureAwait(false);
+            }
+            catch (AcmeProblemException ex) when (ex.Problem.Is("unauthorized") && record.Status == AcmeStatus.Deactivated)
+            {
+                return record; // a CA answers nothing about a deactivated account: the vault already says what there is to say
+            }
             record.Status = resource.Status ?? record.Status;
             record.Contact = resource.Contact ?? new System.Collections.Generic.List<string>();
             session.Vault.SaveAccount(record);
