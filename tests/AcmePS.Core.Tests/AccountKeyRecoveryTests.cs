@@ -1,3 +1,4 @@
+#nullable enable
 using AcmePS.Core.Crypto;
 using AcmePS.Core.Jws;
 using AcmePS.Core.Tests.Fakes;

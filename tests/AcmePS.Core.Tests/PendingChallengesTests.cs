@@ -1,3 +1,4 @@
+#nullable enable
 using AcmePS.Core.Challenges;
 using AcmePS.Core.Protocol;
 using AcmePS.Core.Tests.Support;
