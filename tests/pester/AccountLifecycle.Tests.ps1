@@ -87,3 +87,24 @@ Describe 'Accounts from the pipeline' {
         (Get-AcmeAccount -Id $script:Env.Account.Id -Refresh).Status | Should -Be 'valid'
     }
 }
+
+Describe 'A CA that requires External Account Binding' {
+    BeforeAll {
+        $script:EabServer = Start-AcmeTestServer -ExternalAccountMacKeys @{ 'kid-1' = 'zWNDZM6eQGHWpSRTPal5eIUYFTu7EajVIoguysqZ9wG44nMEtx3MUAsUDkMTQ12W' }
+        $script:EabVault = New-TestVault
+        $null = Set-AcmeServer -DirectoryUrl $script:EabServer.DirectoryUrl -TrustedRoot $script:EabServer.TrustedRoot
+    }
+    AfterAll {
+        if ($script:EabServer) { Stop-AcmeTestServer -Server $script:EabServer }
+        Remove-TestVault $script:EabVault
+    }
+
+    It 'refuses New-AcmeAccount without -EabKeyId before any signed request' {
+        $before = Get-VaultFiles $script:EabVault
+        $verbose = New-AcmeAccount -AcceptTermsOfService -Verbose -ErrorVariable ev -ErrorAction SilentlyContinue 4>&1 | Out-String
+        Get-ErrorId $ev | Should -Be 'AcmeExternalAccountRequired'
+        $verbose | Should -Not -Match 'POST '
+        (Get-Content -Raw $script:EabServer.PebbleLog) | Should -Not -Match 'sign-me-up'
+        Get-VaultFiles $script:EabVault | Should -Be $before
+    }
+}

@@ -95,7 +95,7 @@ namespace AcmePS.Core.Workflow
                 if (challenge == null)
                 {
                     string offered = string.Join(", ", authz.Challenges.Select(c => c.Type));
-                    string hint = authz.Wildcard ? " A wildcard name can only be validated with dns-01." : "";
+                    string hint = authz.Wildcard ? " A wildcard name needs a DNS challenge: dns-01 (or dns-account-01, dns-persist-01 where the CA offers them)." : "";
                     throw new AcmeException("AcmeChallengeTypeNotOffered", AcmeErrorKind.InvalidArgument,
                         $"The CA offers no {type} challenge for '{authz.OrderIdentifier}' (it offers: {offered}).{hint}") { Target = authz.OrderIdentifier };
                 }
