@@ -29,6 +29,8 @@
         'New-AcmeCertificate'
         'Publish-AcmeChallTestSrvChallenge'
         'Unpublish-AcmeChallTestSrvChallenge'
+        'Publish-AcmeTlsAlpnChallenge'
+        'Unpublish-AcmeTlsAlpnChallenge'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

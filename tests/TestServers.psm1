@@ -117,6 +117,8 @@ function Start-AcmeTestServer {
         ChallTestSrvUrl = "http://127.0.0.1:$ctsMgmtPort"
         TrustedRoot     = $cert
         HttpPort        = $httpPort
+        # Pebble validates tls-alpn-01 on this port (its tlsPort); nothing listens there until a test does.
+        TlsPort         = $tlsPort
         DnsPort         = $dnsPort
         PebblePid       = $pebble.Id
         ChallTestSrvPid = $cts.Id

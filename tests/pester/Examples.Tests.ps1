@@ -21,7 +21,8 @@
 #   -Path), which publish through Pebble's challtestsrv whatever zone or web root they are given, and the built-in
 #   ChallTestSrv;
 # - Pebble's default addresses, which the Pebble examples use, pointing at this file's Pebble: https://localhost:14000/dir
-#   and challtestsrv's http://127.0.0.1:8055 are replaced in the code by the real ones;
+#   and challtestsrv's http://127.0.0.1:8055 are replaced in the code by the real ones, and so is Pebble's tlsPort 5001
+#   (written '-Port 5001' or 'Port = 5001');
 # - the variables that the examples take from an earlier example of their page: $password (a SecureString, as
 #   Export-AcmeCertificate's Example 1 reads it);
 # - PowerShell's default preferences ($ErrorActionPreference = 'Continue').
@@ -101,6 +102,9 @@ BeforeAll {
     $script:Addresses = [ordered]@{
         'https://localhost:14000/dir' = $script:DirectoryUrl
         'http://127.0.0.1:8055'       = $script:Server.ChallTestSrvUrl
+        # Pebble's tlsPort (5001 in its sample configuration), where tls-alpn-01 examples listen.
+        '-Port 5001'                  = "-Port $($script:Server.TlsPort)"
+        'Port = 5001'                 = "Port = $($script:Server.TlsPort)"
     }
     $script:Runs = Join-Path ([IO.Path]::GetTempPath()) ('acmeps-examples-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
 

@@ -29,6 +29,8 @@ namespace AcmePS.Core.Plugins
             {
                 // challtestsrv matches names only in their absolute form, with the final dot.
                 case ChallengeAnswers.Dns01:
+                case ChallengeAnswers.DnsAccount01:
+                case ChallengeAnswers.DnsPersist01:
                     return PostAsync("set-txt", new JObject { ["host"] = challenge.RecordName + ".", ["value"] = challenge.RecordValue }, ct);
                 case ChallengeAnswers.Http01:
                     return PostAsync("add-http01", new JObject { ["token"] = challenge.Token, ["content"] = challenge.HttpContent }, ct);
@@ -42,6 +44,8 @@ namespace AcmePS.Core.Plugins
             switch (challenge.Type)
             {
                 case ChallengeAnswers.Dns01:
+                case ChallengeAnswers.DnsAccount01:
+                case ChallengeAnswers.DnsPersist01:
                     return PostAsync("clear-txt", new JObject { ["host"] = challenge.RecordName + "." }, ct);
                 case ChallengeAnswers.Http01:
                     return PostAsync("del-http01", new JObject { ["token"] = challenge.Token }, ct);
@@ -52,7 +56,7 @@ namespace AcmePS.Core.Plugins
 
         private static AcmeException Unsupported(PendingChallenge c) =>
             new AcmeException("AcmePluginChallengeTypeUnsupported", AcmeErrorKind.InvalidArgument,
-                $"The ChallTestSrv plugin publishes dns-01 and http-01 answers, not {c.Type}.") { Target = c.Identifier };
+                $"The ChallTestSrv plugin publishes dns-01 (also dns-account-01, dns-persist-01) and http-01 answers, not {c.Type}.") { Target = c.Identifier };
 
         private async Task PostAsync(string path, JObject body, CancellationToken ct)
         {

@@ -42,7 +42,7 @@ namespace AcmePS.Core.Protocol
         /// <summary>Reads the account (POST-as-GET to its URL).</summary>
         public async Task<AcmeAccountResource> GetAccountAsync(AcmeKey key, Uri accountUrl, CancellationToken cancellationToken)
         {
-            var response = await PostAsync(accountUrl, new JObject(), key, accountUrl.AbsoluteUri, true, cancellationToken).ConfigureAwait(false);
+            var response = await PostAsync(accountUrl, null, key, accountUrl.AbsoluteUri, true, cancellationToken).ConfigureAwait(false);
             var account = ParseJson<AcmeAccountResource>(response, accountUrl);
             account.Location = accountUrl;
             return account;

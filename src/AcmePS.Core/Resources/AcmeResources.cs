@@ -93,6 +93,8 @@ namespace AcmePS.Core
         [JsonProperty("token")] public string Token { get; set; }
         [JsonProperty("validated")] public DateTimeOffset? Validated { get; set; }
         [JsonProperty("error")] public AcmeProblem Error { get; set; }
+        /// <summary>dns-persist-01: the issuer domain names the CA accepts in the TXT record.</summary>
+        [JsonProperty("issuer-domain-names")] public List<string> IssuerDomainNames { get; set; } = new List<string>();
     }
 
     /// <summary>Status names of RFC 8555 §7.1.6.</summary>

@@ -114,6 +114,18 @@ namespace AcmePS.Core.Vault
             Store.Delete($"{AccountFolder(account)}/account.key.new");
         }
 
+        /// <summary>The new key of a rollover that was interrupted (account.key.new), or null when there is none.</summary>
+        public AcmeKey GetPendingAccountKey(AccountRecord account)
+        {
+            string pem = Store.Read($"{AccountFolder(account)}/account.key.new");
+            return pem == null ? null : AcmeKey.FromPem(pem);
+        }
+
+        public bool HasPendingAccountKey(AccountRecord account) => Store.Read($"{AccountFolder(account)}/account.key.new") != null;
+
+        /// <summary>The CA kept the old key: account.key.new goes, account.key stays.</summary>
+        public void DiscardPendingAccountKey(AccountRecord account) => Store.Delete($"{AccountFolder(account)}/account.key.new");
+
         private static string AccountFolder(AccountRecord a) => $"servers/{a.ServerId}/accounts/{a.Id}";
 
         // ---- orders and certificates --------------------------------------------------------------------------

@@ -70,6 +70,32 @@ namespace AcmePS.Core.Workflow
             return record;
         }
 
+        /// <summary>Reads the account from the CA (POST-as-GET) and stores its status and contacts in the vault.</summary>
+        public static async Task<AccountRecord> RefreshAsync(AcmeSession session, CancellationToken ct)
+        {
+            var record = session.RequireAccount();
+            AcmeAccountResource resource;
+            try
+            {
+                resource = await session.Client.GetAccountAsync(session.Signer.Key, record.Url, ct).ConfigureAwait(false);
+            }
+            catch (AcmeProblemException ex) when (ex.Problem.Is("unauthorized") && record.Status == AcmeStatus.Deactivated)
+            {
+                return record; // a CA answers nothing about a deactivated account: the vault already says what there is to say
+            }
+            record.Status = resource.Status ?? record.Status;
+            record.Contact = resource.Contact ?? new System.Collections.Generic.List<string>();
+            session.Vault.SaveAccount(record);
+            return record;
+        }
+
+        /// <summary>Finishes an interrupted key rollover of the session's account, if there is one (see <see cref="AccountKeyRecovery"/>).</summary>
+        public static Task<PendingKeyOutcome> RecoverPendingKeyAsync(AcmeSession session, CancellationToken ct) =>
+            AccountKeyRecovery.RecoverAsync(session.Client, session.Vault, session.Account, ct);
+
+        /// <summary>True when the session's account has an account.key.new left by an interrupted rollover.</summary>
+        public static bool HasPendingKey(AcmeSession session) => session.Account != null && session.Vault.HasPendingAccountKey(session.Account);
+
         /// <summary>Deactivates the account at the CA (RFC 8555 §7.3.6; it cannot be undone), then marks it so in the vault.</summary>
         public static async Task<AccountRecord> DeactivateAsync(AcmeSession session, CancellationToken ct)
         {

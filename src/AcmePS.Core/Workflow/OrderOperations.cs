@@ -95,28 +95,11 @@ namespace AcmePS.Core.Workflow
                 if (challenge == null)
                 {
                     string offered = string.Join(", ", authz.Challenges.Select(c => c.Type));
-                    string hint = authz.Wildcard ? " A wildcard name can only be validated with dns-01." : "";
+                    string hint = authz.Wildcard ? " A wildcard name needs a DNS challenge: dns-01 (or dns-account-01, dns-persist-01 where the CA offers them)." : "";
                     throw new AcmeException("AcmeChallengeTypeNotOffered", AcmeErrorKind.InvalidArgument,
                         $"The CA offers no {type} challenge for '{authz.OrderIdentifier}' (it offers: {offered}).{hint}") { Target = authz.OrderIdentifier };
                 }
-                string keyAuthorization = ChallengeAnswers.KeyAuthorization(challenge.Token, signer.Key);
-                result.Add(new PendingChallenge
-                {
-                    OrderName = order.Name,
-                    ServerId = order.ServerId,
-                    AccountId = order.AccountId,
-                    Identifier = authz.OrderIdentifier,
-                    Type = challenge.Type,
-                    Token = challenge.Token,
-                    KeyAuthorization = keyAuthorization,
-                    Url = challenge.Url,
-                    AuthorizationUrl = authz.Location,
-                    Status = authz.Status == AcmeStatus.Valid ? AcmeStatus.Valid : challenge.Status,
-                    RecordName = type == ChallengeAnswers.Dns01 ? ChallengeAnswers.Dns01RecordName(authz.OrderIdentifier) : null,
-                    RecordValue = type == ChallengeAnswers.Dns01 ? ChallengeAnswers.Dns01Value(keyAuthorization) : null,
-                    HttpPath = type == ChallengeAnswers.Http01 ? ChallengeAnswers.Http01Path(challenge.Token) : null,
-                    HttpContent = type == ChallengeAnswers.Http01 ? keyAuthorization : null,
-                });
+                result.Add(PendingChallenges.Build(order, authz, challenge, signer));
             }
             return result;
         }

@@ -36,7 +36,7 @@ namespace AcmePS.Commands
         public string Account { get; set; }
 
         [Parameter]
-        [ValidateSet("dns-01", "http-01", IgnoreCase = true)]
+        [ValidateSet("dns-01", "http-01", "tls-alpn-01", "dns-account-01", "dns-persist-01", IgnoreCase = true)]
         public string Type { get; set; } = "dns-01";
 
         protected override void ProcessRecord()

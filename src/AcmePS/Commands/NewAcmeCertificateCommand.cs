@@ -51,7 +51,7 @@ namespace AcmePS.Commands
         public Hashtable PluginParameters { get; set; }
 
         [Parameter]
-        [ValidateSet("dns-01", "http-01", IgnoreCase = true)]
+        [ValidateSet("dns-01", "http-01", "tls-alpn-01", "dns-account-01", "dns-persist-01", IgnoreCase = true)]
         public string ChallengeType { get; set; } = "dns-01";
 
         [Parameter]

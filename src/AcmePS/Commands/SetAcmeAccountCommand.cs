@@ -17,13 +17,14 @@ namespace AcmePS.Commands
         private const string RolloverSet = "RolloverKey";
 
         /// <summary>The account (id or URL) instead of the server's default.</summary>
-        [Parameter(Position = 0)]
+        [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
+        [Alias("Id")]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(AccountCompleter))]
         public string Account { get; set; }
 
         /// <summary>The server (name, id or directory URL) instead of the vault's default.</summary>
-        [Parameter]
+        [Parameter(ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(ServerCompleter))]
         public string Server { get; set; }

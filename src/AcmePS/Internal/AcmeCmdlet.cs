@@ -30,7 +30,33 @@ namespace AcmePS.Internal
         /// <summary>The vault (ACMEPS_VAULT or the per-user default), opened once per command.</summary>
         protected internal AcmeVault Vault => _vault ?? (_vault = AcmeVault.OpenDefault());
 
-        protected internal AcmeSession OpenSession(string server = null, string account = null) => AcmeSession.Open(Vault, server, account);
+        protected internal AcmeSession OpenSession(string server = null, string account = null)
+        {
+            var session = AcmeSession.Open(Vault, server, account);
+            RecoverPendingAccountKey(session);
+            return session;
+        }
+
+        /// <summary>
+        /// An account.key.new left by an interrupted key rollover is settled at the account's next use: the CA is asked
+        /// which key it has, and the vault keeps that one. When the CA cannot say (unreachable), a warning, and the
+        /// command goes on with the old key.
+        /// </summary>
+        private void RecoverPendingAccountKey(AcmeSession session)
+        {
+            if (!AccountOperations.HasPendingKey(session)) return;
+            try
+            {
+                var outcome = Run(ct => AccountOperations.RecoverPendingKeyAsync(session, ct));
+                WriteVerbose(outcome == PendingKeyOutcome.Committed
+                    ? $"Account {session.Account.Id}: the CA has the new key of the interrupted rollover; it is now the account key."
+                    : $"Account {session.Account.Id}: the CA kept the old key; the new key of the interrupted rollover was dropped.");
+            }
+            catch (AcmeException ex) when (ex.Kind == AcmeErrorKind.ConnectionError || ex.ErrorId == "AcmeAccountKeyUnknown")
+            {
+                WriteWarning($"Account {session.Account.Id} has an interrupted key rollover (account.key.new) that could not be settled: {ex.Message}");
+            }
+        }
 
         protected override void StopProcessing() => _cancellation.Cancel();
 
