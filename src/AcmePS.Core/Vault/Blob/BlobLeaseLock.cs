@@ -60,7 +60,7 @@ namespace AcmePS.Core.Vault.Blob
                         $"'{name}' in the vault at {store.Location} is locked by another process; waited {timeout.TotalSeconds:0.#} s. A lock whose holder died is free again within {duration.TotalSeconds:0} s.") { Target = name };
                 var left = deadline - DateTime.UtcNow;
                 cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(Math.Max(0, Math.Min(delay, left.TotalMilliseconds))));
-                delay = Math.Min(delay * 2, 1000);
+                delay = Math.Min(delay * 2, 500);
             }
         }
 
