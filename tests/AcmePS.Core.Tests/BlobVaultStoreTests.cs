@@ -160,6 +160,41 @@ public sealed class BlobVaultStoreTests
         Assert.Equal("20", Store(url).Read("counter"));
     }
 
+    /// <summary>An account SAS (version 2019-12-12) for the blob service, signed with the emulator's key as documented.</summary>
+    private static string AccountSas(string permissions)
+    {
+        string expiry = DateTime.UtcNow.AddHours(1).ToString("yyyy-MM-ddTHH:mm:ssZ");
+        string toSign = $"{AzuriteServer.Account}\n{permissions}\nb\nsco\n\n{expiry}\n\n\n2019-12-12\n";
+        string sig = new SharedKeySigner(AzuriteServer.Account, AzuriteServer.AccountKey).Sign(toSign);
+        return $"sv=2019-12-12&ss=b&srt=sco&sp={permissions}&se={Uri.EscapeDataString(expiry)}&sig={Uri.EscapeDataString(sig)}";
+    }
+
+    [Fact]
+    public void ASasInTheUrlAuthorizesEveryOperationAndAReadOnlySasCannotWrite()
+    {
+        string url = _azurite.NewContainerUrl("sas");
+        var store = new BlobVaultStore(url + "?" + AccountSas("racwdl"), _ => null!, null, null);
+        Assert.Equal(url, store.Location);
+        store.Write("servers/s/server.json", "s");
+        Assert.Equal("s", store.Read("servers/s/server.json"));
+        Assert.Equal(new[] { "s" }, store.ListFolders("servers"));
+        using (store.Lock("x", TimeSpan.FromSeconds(5), CancellationToken.None)) { }
+        store.DeleteFolder("servers");
+        Assert.Empty(store.ListFolders("servers"));
+
+        string readOnly = AccountSas("rl");
+        var reader = new BlobVaultStore(url + "?" + readOnly, _ => null!, null, null);
+        Assert.Null(reader.Read("servers/s/server.json"));
+        var ex = Assert.Throws<AcmeException>(() => reader.Write("vault.json", "{}"));
+        Assert.Equal("AcmeVaultAccessDenied", ex.ErrorId);
+        Assert.DoesNotContain(readOnly.Split("sig=")[1], ex.ToString());
+
+        // The emulator checks the signature: a SAS signed with another key is refused.
+        string forged = AccountSas("racwdl").Split("&sig=")[0] + "&sig=" + Uri.EscapeDataString(new SharedKeySigner("x", "AAAA").Sign("x"));
+        ex = Assert.Throws<AcmeException>(() => new BlobVaultStore(url + "?" + forged, _ => null!, null, null).Read("servers/s/server.json"));
+        Assert.Equal("AcmeVaultAccessDenied", ex.ErrorId);
+    }
+
     [Fact]
     public void AWrongKeyIsAccessDeniedAndTheMessageHoldsNoKey()
     {
