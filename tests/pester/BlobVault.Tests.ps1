@@ -121,3 +121,21 @@ Describe 'Locks across processes' {
         finally { if (-not $holder.HasExited) { $holder.Kill() }; $holder.Dispose() }
     }
 }
+
+Describe 'Vault URLs and credentials that cannot be used' {
+    AfterEach { $env:ACMEPS_VAULT_CONNECTION_STRING = $script:Azurite.ConnectionString }
+
+    It '<Case> gives <ErrorId> (<Category>) and shows no secret' -ForEach @(
+        @{ Case = 'a URL without a container'; Url = 'https://acct.blob.core.windows.net/'; ErrorId = 'AcmeVaultLocationInvalid'; Category = 'InvalidArgument'; Secret = 'never-shown' }
+        @{ Case = 'a query that is not a SAS'; Url = 'https://acct.blob.core.windows.net/vault?sp=r&secret=never-shown'; ErrorId = 'AcmeVaultLocationInvalid'; Category = 'InvalidArgument'; Secret = 'never-shown' }
+        @{ Case = 'a connection string for another account'; Url = 'https://acct.blob.core.windows.net/vault'; Cs = 'AccountName=other;AccountKey=bmV2ZXItc2hvd24='; ErrorId = 'AcmeVaultCredentialInvalid'; Category = 'InvalidArgument'; Secret = 'bmV2ZXItc2hvd24=' }
+        @{ Case = 'a connection string without a key or SAS'; Url = 'https://acct.blob.core.windows.net/vault'; Cs = 'AccountName=acct;Secret=never-shown'; ErrorId = 'AcmeVaultCredentialInvalid'; Category = 'InvalidArgument'; Secret = 'never-shown' }
+    ) {
+        $env:ACMEPS_VAULT = $Url
+        if ($Cs) { $env:ACMEPS_VAULT_CONNECTION_STRING = $Cs }
+        $ev = @(& { $ErrorActionPreference = 'Continue'; Get-AcmeServer } 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
+        Get-ErrorId $ev | Should -Be $ErrorId
+        $ev[0].CategoryInfo.Category | Should -Be $Category
+        ($ev | Format-List * -Force | Out-String) + $ev[0].Exception.ToString() | Should -Not -Match ([regex]::Escape($Secret))
+    }
+}
