@@ -75,6 +75,7 @@ namespace AcmePS.Core.Vault.Blob
                     var response = await SendOnceAsync(method, uri, headers, body, cancellationToken).ConfigureAwait(false);
                     if ((response.Status == 500 || response.Status == 503) && attempt < Attempts)
                     {
+                        AcmeTrace.Write($"vault: HTTP {response.Status} for {method} {Describe(blob)}; retrying ({attempt + 1}/{Attempts})");
                         await Task.Delay(200 * attempt * attempt, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
@@ -84,6 +85,7 @@ namespace AcmePS.Core.Vault.Blob
                 {
                     if (attempt < Attempts)
                     {
+                        AcmeTrace.Write($"vault: {method} {Describe(blob)} failed ({ex.GetType().Name}); retrying ({attempt + 1}/{Attempts})");
                         await Task.Delay(200 * attempt * attempt, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
