@@ -59,7 +59,7 @@ namespace AcmePS.Core.Vault.Blob
         {
             string blob = Blob(path);
             var r = Wait(() => _client.SendAsync(HttpMethod.Get, blob, null, null, null, CancellationToken.None));
-            if (r.Status == 404 && (r.ErrorCode == "BlobNotFound" || r.ErrorCode == "ContainerNotFound" || r.ErrorCode == null))
+            if (r.Status == 404)   // BlobNotFound, or ContainerNotFound before the first write
             {
                 _etags[path] = Missing;
                 return null;
