@@ -216,6 +216,11 @@ public sealed class BlobAuthTests
         Assert.Equal("Bearer tok-bearer", blob.Headers["Authorization"]);
         Assert.Equal(BlobRestClient.ApiVersion, blob.Headers["x-ms-version"]);
         Assert.True(DateTimeOffset.TryParse(blob.Headers["x-ms-date"], out _));
+
+        // The next command's store (same identity) reuses the token.
+        Assert.Null(new BlobVaultStore(server.BaseUrl + "acct/vault/p", _ => null!, new Uri(server.BaseUrl), null).Read("vault.json"));
+        Assert.Single(server.Requests, r => r.Path.StartsWith("/metadata/"));
+        Assert.Equal(2, server.Requests.Count(r => r.Headers.GetValueOrDefault("Authorization") == "Bearer tok-bearer"));
     }
 
     [Fact]

@@ -33,8 +33,14 @@ namespace AcmePS.Core.Vault.Blob
                         $"The connection string in {name} is for account '{cs.AccountName}', but the vault {address.Display} is in account '{address.Account}'.") { Target = address.Display };
                 return new SharedKeyCredential(new SharedKeySigner(cs.AccountName, cs.AccountKey));
             }
-            return new BearerCredential(new ManagedIdentityTokenSource(env, imdsBase, tokenHttp));
+            // One token source per identity endpoint and client id, so that the commands of one session share the token.
+            string key = string.Join("|", env("IDENTITY_ENDPOINT"), env("IDENTITY_HEADER"), env("MSI_ENDPOINT"), env("MSI_SECRET"),
+                env("ACMEPS_VAULT_CLIENT_ID"), (imdsBase ?? ManagedIdentityTokenSource.DefaultImds).AbsoluteUri);
+            return new BearerCredential(TokenSources.GetOrAdd(key, _ => new ManagedIdentityTokenSource(env, imdsBase, tokenHttp)));
         }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, ManagedIdentityTokenSource> TokenSources =
+            new System.Collections.Concurrent.ConcurrentDictionary<string, ManagedIdentityTokenSource>();
     }
 
     internal sealed class SasCredential : BlobCredential
