@@ -12,7 +12,6 @@ namespace AcmePS.Core.Vault.Blob
         public string AccountName { get; private set; }
         public string AccountKey { get; private set; }
         public string SharedAccessSignature { get; private set; }
-        public string BlobEndpoint { get; private set; }
 
         /// <summary>Parses "Name=value;..." (a value may hold '='). The message never repeats the string: it holds a key.</summary>
         public static BlobConnectionString Parse(string text, string source)
@@ -29,7 +28,6 @@ namespace AcmePS.Core.Vault.Blob
                 AccountName = Get(parts, "AccountName"),
                 AccountKey = Get(parts, "AccountKey"),
                 SharedAccessSignature = Get(parts, "SharedAccessSignature")?.TrimStart('?'),
-                BlobEndpoint = Get(parts, "BlobEndpoint"),
             };
             if (cs.AccountKey != null && cs.AccountName == null) throw Invalid(source, "AccountKey is given without AccountName");
             if (cs.AccountKey == null && cs.SharedAccessSignature == null) throw Invalid(source, "it has neither AccountName/AccountKey nor SharedAccessSignature");
