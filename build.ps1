@@ -94,6 +94,29 @@ function Install-TestPackages {
     Invoke-Native apt-get (@('install', '-y', '--no-install-recommends') + $missing)
 }
 
+# npm tools the tests need: package -> exact version, installed under out/tools (tests/Azurite.psm1 finds azurite there).
+$TestNpmTools = [ordered]@{
+    'azurite' = '3.35.0'   # 3.36+ want Node 21/22; Debian's Node is 20
+}
+
+function Install-TestNpmTools {
+    $tools = Join-Path $Out 'tools'
+    $missing = @($TestNpmTools.Keys | Where-Object {
+            $pkg = Join-Path $tools "node_modules/$_/package.json"
+            -not (Test-Path $pkg) -or (Get-Content -Raw $pkg | ConvertFrom-Json).version -ne $TestNpmTools[$_]
+        })
+    if (-not $missing) { return }
+    if (-not (Get-Command npm -CommandType Application -ErrorAction SilentlyContinue)) {
+        if ((& id -u) -ne '0') { throw 'npm is missing. Run: sudo apt-get install -y --no-install-recommends nodejs npm' }
+        $env:DEBIAN_FRONTEND = 'noninteractive'
+        Invoke-Native apt-get 'update'
+        Invoke-Native apt-get @('install', '-y', '--no-install-recommends', 'nodejs', 'npm')
+    }
+    $null = New-Item -ItemType Directory -Force -Path $tools
+    Invoke-Native npm (@('install', '--prefix', $tools, '--save-exact', '--no-audit', '--no-fund', '--loglevel', 'error') +
+        @($missing | ForEach-Object { "$_@$($TestNpmTools[$_])" }))
+}
+
 function Read-TrxCounts([string]$Path) {
     $c = ([xml](Get-Content -Raw $Path)).TestRun.ResultSummary.Counters
     # Failed, errors and timeouts all count as failed tests.
@@ -104,6 +127,7 @@ function Invoke-TestTask {
     $passed = 0; $failed = 0
     try {
         Install-TestPackages
+        Install-TestNpmTools
         Invoke-BuildTask
         $null = New-Item -ItemType Directory -Force -Path $ResultsDir
         $trx = Join-Path $ResultsDir 'xunit.trx'

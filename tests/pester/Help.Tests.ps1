@@ -6,6 +6,7 @@ BeforeDiscovery {
     # The exported cmdlets, from the built manifest: discovery needs no module import.
     $script:CmdletCases = @((Import-PowerShellDataFile $manifest).CmdletsToExport | Sort-Object | ForEach-Object { @{ Name = $_ } })
     $script:AboutCases = @(@{ Name = 'about_AcmePS' }, @{ Name = 'about_AcmePS_Plugins' })
+    $script:AboutCases += @{ Name = 'about_AcmePS_AzureVault' }
 }
 
 BeforeAll {

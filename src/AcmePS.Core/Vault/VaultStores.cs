@@ -3,8 +3,8 @@ using System;
 namespace AcmePS.Core.Vault
 {
     /// <summary>
-    /// Opens the store a vault location names: a local folder, or (with the Azure Blob store) a container URL
-    /// https://&lt;account&gt;.blob.core.windows.net/&lt;container&gt;[/&lt;prefix&gt;].
+    /// Opens the store a vault location names: a local folder, or an Azure Blob Storage container URL
+    /// https://&lt;account&gt;.blob.core.windows.net/&lt;container&gt;[/&lt;prefix&gt;][?&lt;SAS&gt;] (<see cref="Blob.BlobVaultStore"/>).
     /// </summary>
     public static class VaultStores
     {
@@ -15,9 +15,8 @@ namespace AcmePS.Core.Vault
         {
             if (string.IsNullOrWhiteSpace(location))
                 throw new AcmeException("AcmeVaultLocationInvalid", AcmeErrorKind.InvalidArgument, "No vault location was given.");
-            if (Uri.TryCreate(location, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
-                throw new AcmeException("AcmeVaultLocationUnsupported", AcmeErrorKind.InvalidArgument,
-                    $"A vault at a URL ({uri.GetLeftPart(UriPartial.Path)}) is not supported by this build.") { Target = location };
+            if (Blob.BlobAddress.IsUrl(location, out _))
+                return new Blob.BlobVaultStore(location);
             return new FileVaultStore(location);
         }
     }
