@@ -29,6 +29,12 @@
         'New-AcmeCertificate'
         'Publish-AcmeChallTestSrvChallenge'
         'Unpublish-AcmeChallTestSrvChallenge'
+        'Publish-AcmeSelfHostChallenge'
+        'Unpublish-AcmeSelfHostChallenge'
+        'Publish-AcmeWebRootChallenge'
+        'Unpublish-AcmeWebRootChallenge'
+        'Publish-AcmePoshAcmeChallenge'
+        'Unpublish-AcmePoshAcmeChallenge'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()
