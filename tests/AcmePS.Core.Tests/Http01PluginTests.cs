@@ -112,14 +112,28 @@ public sealed class SelfHostResponderTests : IDisposable
     }
 
     [Theory]
-    [InlineData("", "0.0.0.0")]
-    [InlineData("*", "0.0.0.0")]
     [InlineData("0.0.0.0", "0.0.0.0")]
     [InlineData("::", "::")]
     [InlineData("[::1]", "::1")]
     [InlineData("192.0.2.7", "192.0.2.7")]
     public void AddressesParse(string address, string expected) =>
         Assert.Equal(IPAddress.Parse(expected), SelfHostResponder.ParseEndPoint(address, 80).Address);
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("*")]
+    public void EveryAddressIsDualStackWhereTheSystemHasIPv6(string address) =>
+        Assert.Equal(Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any, SelfHostResponder.ParseEndPoint(address, 80).Address);
+
+    [Fact]
+    public async Task EveryAddressAnswersOnIPv4Loopback()
+    {
+        int port = FreePort();
+        SelfHostResponder.Publish("*", port, Token, Content);
+        Assert.Equal(Content, await Http.GetStringAsync($"http://127.0.0.1:{port}/.well-known/acme-challenge/{Token}"));
+        SelfHostResponder.Unpublish("*", port, Token);
+        Assert.False(Listening(port));
+    }
 
     [Theory]
     [InlineData("example.com")]

@@ -16,10 +16,10 @@ namespace AcmePS.Commands
         [ValidateRange(1, 65535)]
         public int Port { get; set; } = 80;
 
-        /// <summary>The IP address to listen on: 0.0.0.0 (every IPv4 address), :: (every address) or one address.</summary>
+        /// <summary>The IP address to listen on: * (every address, IPv6 and IPv4), 0.0.0.0 (every IPv4 address) or one address.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Address { get; set; } = "0.0.0.0";
+        public string Address { get; set; } = "*";
 
         protected override void ProcessRecord()
         {

@@ -16,7 +16,7 @@ namespace AcmePS.Commands
 
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Address { get; set; } = "0.0.0.0";
+        public string Address { get; set; } = "*";
 
         protected override void ProcessRecord()
         {

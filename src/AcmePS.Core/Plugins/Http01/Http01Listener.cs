@@ -17,6 +17,8 @@ namespace AcmePS.Core.Plugins.Http01
     internal sealed class Http01Listener : IDisposable
     {
         private const int MaxRequestBytes = 8192;
+        private const int MaxConnections = 64; // beyond: closed at once, so idle connections cannot pile up
+        private int _connections;
         private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
 
         private readonly TcpListener _listener;
@@ -82,7 +84,17 @@ namespace AcmePS.Core.Plugins.Http01
                 {
                     continue; // a client that reset before the accept completed
                 }
-                _ = Task.Run(() => ServeAsync(client));
+                if (Interlocked.Increment(ref _connections) > MaxConnections)
+                {
+                    Interlocked.Decrement(ref _connections);
+                    client.Dispose();
+                    continue;
+                }
+                _ = Task.Run(async () =>
+                {
+                    try { await ServeAsync(client).ConfigureAwait(false); }
+                    finally { Interlocked.Decrement(ref _connections); }
+                });
             }
         }
 

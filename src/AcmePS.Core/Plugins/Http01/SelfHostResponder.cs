@@ -97,13 +97,17 @@ namespace AcmePS.Core.Plugins.Http01
             }
         }
 
-        /// <summary>"0.0.0.0", "*" or empty: every IPv4 address; "::": every address (IPv6 and IPv4); else one IP address.</summary>
+        /// <summary>
+        /// "*" or empty: every address, IPv6 and IPv4 (one dual-stack socket; every IPv4 address where the system has no
+        /// IPv6), since a CA connects over IPv6 when the name has an AAAA record; "0.0.0.0": every IPv4 address;
+        /// "::": every address as "*"; else one IP address.
+        /// </summary>
         public static IPEndPoint ParseEndPoint(string address, int port)
         {
             if (port < 1 || port > 65535)
                 throw new AcmeException("AcmeSelfHostAddressInvalid", AcmeErrorKind.InvalidArgument, $"{port} is not a TCP port (1-65535).") { Target = port };
             string text = (address ?? "").Trim();
-            if (text.Length == 0 || text == "*") return new IPEndPoint(IPAddress.Any, port);
+            if (text.Length == 0 || text == "*") return new IPEndPoint(System.Net.Sockets.Socket.OSSupportsIPv6 ? IPAddress.IPv6Any : IPAddress.Any, port);
             if (text.StartsWith("[") && text.EndsWith("]")) text = text.Substring(1, text.Length - 2);
             // IPAddress.TryParse takes inet_aton forms ("1.2.3" is 1.2.0.3): an IPv4 address here has its four parts.
             bool shaped = text.Contains(":") || System.Text.RegularExpressions.Regex.IsMatch(text, @"^\d{1,3}(\.\d{1,3}){3}$");
