@@ -170,6 +170,38 @@ Describe 'PoshAcme' {
         finally { Remove-Item env:POSHACME_PLUGINS }
     }
 
+    It 'runs an http-01 plugin (Add-HttpChallenge, Remove-HttpChallenge, Save-HttpChallenge) with -ChallengeType http-01' {
+        $httpPlugin = Join-Path $script:Dir 'ChallTestSrvHttpPA.ps1'
+        Set-Content -Path $httpPlugin -Encoding utf8NoBOM -Value @'
+function Get-CurrentPluginType { 'http-01' }
+function Add-HttpChallenge {
+    [CmdletBinding()]
+    param([Parameter(Mandatory,Position=0)] [string]$Domain, [Parameter(Mandatory,Position=1)] [string]$Token,
+        [Parameter(Mandatory,Position=2)] [string]$Body, [Parameter(Mandatory)] [string]$CtsUrl, [string]$CtsLog,
+        [Parameter(ValueFromRemainingArguments)] $ExtraParams)
+    Invoke-RestMethod -Method Post -Uri "$CtsUrl/add-http01" -Body (@{ token = $Token; content = $Body } | ConvertTo-Json) | Out-Null
+    Add-Content -Path $CtsLog -Value "add $Domain"
+}
+function Remove-HttpChallenge {
+    [CmdletBinding()]
+    param([Parameter(Mandatory,Position=0)] [string]$Domain, [Parameter(Mandatory,Position=1)] [string]$Token,
+        [Parameter(Mandatory,Position=2)] [string]$Body, [Parameter(Mandatory)] [string]$CtsUrl, [string]$CtsLog,
+        [Parameter(ValueFromRemainingArguments)] $ExtraParams)
+    Invoke-RestMethod -Method Post -Uri "$CtsUrl/del-http01" -Body (@{ token = $Token } | ConvertTo-Json) | Out-Null
+    Add-Content -Path $CtsLog -Value "remove $Domain"
+}
+function Save-HttpChallenge { [CmdletBinding()] param([string]$CtsLog, [Parameter(ValueFromRemainingArguments)] $ExtraParams) Add-Content -Path $CtsLog -Value 'save' }
+'@
+        $name = New-UniqueName 'pi'
+        $cert = New-AcmeCertificate -DnsName $name -ChallengeType http-01 -Plugin PoshAcme -PluginParameters @{ PluginPath = $httpPlugin; PluginArgs = $script:PluginArgs }
+        $cert.DnsNames | Should -Be @($name)
+        Get-Content $script:Log | Should -Be @("add $name", 'save', "remove $name", 'save')
+        # a dns-01 challenge is not this plugin's
+        New-AcmeOrder -DnsName (New-UniqueName 'pj') | Get-AcmeChallenge -Type dns-01 |
+            Publish-AcmePoshAcmeChallenge -PluginPath $httpPlugin -PluginArgs $script:PluginArgs -ErrorVariable ev -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-ErrorId $ev | Should -Be 'AcmePluginChallengeTypeUnsupported'
+    }
+
     It 'reports what the plugin throws as AcmePoshAcmePluginFailed, with the plugin''s message and no argument values' {
         $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()
         $pluginArgs = @{ CtsUrl = "http://127.0.0.1:$port"; CtsLog = $script:Log; Unrelated = 'secret-value-42' }
