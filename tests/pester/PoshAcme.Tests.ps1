@@ -202,6 +202,22 @@ function Save-HttpChallenge { [CmdletBinding()] param([string]$CtsLog, [Paramete
         Get-ErrorId $ev | Should -Be 'AcmePluginChallengeTypeUnsupported'
     }
 
+    It 'finds a plugin by name in the Plugins folder of an installed Posh-ACME module' {
+        # a stand-in for an installed Posh-ACME: a module folder on PSModulePath with a Plugins folder
+        $modules = Join-Path $script:Dir 'modules'
+        $base = New-Item -ItemType Directory -Path (Join-Path $modules 'Posh-ACME/4.99.0/Plugins') -Force
+        New-ModuleManifest -Path (Join-Path $modules 'Posh-ACME/4.99.0/Posh-ACME.psd1') -ModuleVersion 4.99.0
+        Copy-Item $script:PluginFile (Join-Path $base 'InstalledPA.ps1')
+        $saved = $env:PSModulePath
+        $env:PSModulePath = $modules + [IO.Path]::PathSeparator + $saved
+        try {
+            $cert = New-AcmeCertificate -DnsName (New-UniqueName 'pk') -Plugin PoshAcme -PluginParameters @{ PluginPath = 'InstalledPA'; PluginArgs = $script:PluginArgs }
+            $cert | Should -Not -BeNullOrEmpty
+            @(Get-Content $script:Log)[0] | Should -BeLike 'add _acme-challenge.pk*'
+        }
+        finally { $env:PSModulePath = $saved }
+    }
+
     It 'reports what the plugin throws as AcmePoshAcmePluginFailed, with the plugin''s message and no argument values' {
         $closed = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $closed.Start(); $port = $closed.LocalEndpoint.Port; $closed.Stop()
         $pluginArgs = @{ CtsUrl = "http://127.0.0.1:$port"; CtsLog = $script:Log; Unrelated = 'secret-value-42' }
