@@ -107,6 +107,29 @@ Describe 'SelfHost' {
         finally { $busy.Stop() }
     }
 
+    It 'stops listening when New-AcmeCertificate is stopped (Ctrl+C) while it waits for the CA' {
+        # Pebble's connection to Http01Port is accepted and never answered, so the validation hangs; SelfHost listens on
+        # a port of its own, and the command runs in a runspace of its own so that it can be stopped.
+        $hang = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $script:Port); $hang.Start()
+        $free = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $free.Start(); $own = $free.LocalEndpoint.Port; $free.Stop()
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddScript({
+                    param($Module, $Name, $Port)
+                    Import-Module $Module
+                    New-AcmeCertificate -DnsName $Name -ChallengeType http-01 -Plugin SelfHost -PluginParameters @{ Port = $Port; Address = '127.0.0.1' }
+                }).AddArgument((Get-Module AcmePS).Path).AddArgument((New-UniqueName 'stop')).AddArgument($own)
+            $handle = $ps.BeginInvoke()
+            $deadline = [DateTime]::UtcNow.AddSeconds(60)
+            while (-not (Test-Listening $own) -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            Test-Listening $own | Should -BeTrue -Because 'the answer is served while the CA validates'
+            $ps.Stop()
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            Test-Listening $own | Should -BeFalse
+        }
+        finally { $ps.Dispose(); $hang.Stop() }
+    }
+
     It 'refuses an address that is not an IP address, and a dns-01 challenge' {
         $c = New-AcmeOrder -DnsName (New-UniqueName 'bad') | Get-AcmeChallenge -Type http-01
         $c | Publish-AcmeSelfHostChallenge -Port $script:Port -Address 'not-an-ip' -ErrorVariable ev -ErrorAction SilentlyContinue | Should -BeNullOrEmpty

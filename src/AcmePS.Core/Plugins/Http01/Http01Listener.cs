@@ -111,9 +111,10 @@ namespace AcmePS.Core.Plugins.Http01
                     byte[] response = Respond(head);
                     await stream.WriteAsync(response, 0, response.Length, timeout.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex) when (ex is System.IO.IOException || ex is SocketException || ex is OperationCanceledException || ex is ObjectDisposedException)
+                catch (Exception)
                 {
-                    // a client that went away or never finished its request: nothing to answer
+                    // a client that went away, never finished its request, or the listener stopping: this connection
+                    // ends, the listener goes on
                 }
             }
         }
