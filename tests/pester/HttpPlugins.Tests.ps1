@@ -92,6 +92,14 @@ Describe 'SelfHost' {
         ($order | Complete-AcmeOrder).DnsNames | Sort-Object | Should -Be ($names | Sort-Object)
     }
 
+    It 'shares one listener between certificates issued at once (-ThrottleLimit), and stops it after the last' {
+        $names = 1..3 | ForEach-Object { New-UniqueName "st$_" }
+        $certs = @($names | ForEach-Object { [pscustomobject]@{ DnsName = $_ } } |
+                New-AcmeCertificate -ChallengeType http-01 -Plugin SelfHost -PluginParameters @{ Port = $script:Port; Address = '127.0.0.1' } -ThrottleLimit 3)
+        $certs.DnsNames | Sort-Object | Should -Be ($names | Sort-Object)
+        Test-Listening $script:Port | Should -BeFalse
+    }
+
     It 'reports a port already in use as AcmeSelfHostListenFailed, and New-AcmeCertificate fails before the CA is asked to validate' {
         $busy = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $script:Port); $busy.Start()
         try {
