@@ -31,6 +31,12 @@
         'Unpublish-AcmeChallTestSrvChallenge'
         'Publish-AcmeTlsAlpnChallenge'
         'Unpublish-AcmeTlsAlpnChallenge'
+        'Publish-AcmeSelfHostChallenge'
+        'Unpublish-AcmeSelfHostChallenge'
+        'Publish-AcmeWebRootChallenge'
+        'Unpublish-AcmeWebRootChallenge'
+        'Publish-AcmePoshAcmeChallenge'
+        'Unpublish-AcmePoshAcmeChallenge'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

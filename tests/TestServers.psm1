@@ -72,7 +72,10 @@ function Start-AcmeTestServer {
         # External Account Binding: key id -> HMAC key (base64url, as Pebble expects it). Given, Pebble requires EAB
         # (externalAccountBindingRequired) and knows these keys (externalAccountMACKeys); not given, no EAB.
         [hashtable]$ExternalAccountMacKeys,
-        [string]$WorkDir
+        [string]$WorkDir,
+        # Pebble validates http-01 on a free port of its own (Http01Port) where nothing listens, instead of
+        # challtestsrv's HttpPort: for tests that answer http-01 from their own listener (SelfHost, WebRoot).
+        [switch]$SeparateHttp01Port
     )
     foreach ($cmd in 'pebble', 'pebble-challtestsrv', 'openssl') {
         if (-not (Get-Command $cmd -CommandType Application -ErrorAction SilentlyContinue)) {
@@ -90,10 +93,14 @@ function Start-AcmeTestServer {
     if ($LASTEXITCODE -ne 0) { throw "openssl failed ($LASTEXITCODE): $($out -join "`n")" }
 
     $dnsPort, $httpPort, $ctsMgmtPort, $acmePort, $mgmtPort, $tlsPort = Get-FreePorts -Count 6 -FirstAlsoUdp
+    $http01Port = $httpPort
+    if ($SeparateHttp01Port) {
+        do { $http01Port = Get-FreePorts -Count 1 } while ($http01Port -in @($dnsPort, $httpPort, $ctsMgmtPort, $acmePort, $mgmtPort, $tlsPort))
+    }
     $config = Join-Path $WorkDir 'pebble-config.json'
     $pebbleConfig = [ordered]@{
         listenAddress = "127.0.0.1:$acmePort"; managementListenAddress = "127.0.0.1:$mgmtPort"
-        certificate = $cert; privateKey = $key; httpPort = $httpPort; tlsPort = $tlsPort
+        certificate = $cert; privateKey = $key; httpPort = $http01Port; tlsPort = $tlsPort
         ocspResponderURL = ''; externalAccountBindingRequired = $false
     }
     if ($ExternalAccountMacKeys -and $ExternalAccountMacKeys.Count -gt 0) {
@@ -119,6 +126,7 @@ function Start-AcmeTestServer {
         HttpPort        = $httpPort
         # Pebble validates tls-alpn-01 on this port (its tlsPort); nothing listens there until a test does.
         TlsPort         = $tlsPort
+        Http01Port      = $http01Port
         DnsPort         = $dnsPort
         PebblePid       = $pebble.Id
         ChallTestSrvPid = $cts.Id

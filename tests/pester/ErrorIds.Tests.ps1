@@ -90,6 +90,9 @@ Describe 'Conditions on this side' {
         @{ Case = 'an unknown plugin'; ErrorId = 'AcmePluginNotFound'; Category = 'ObjectNotFound'; Run = { New-AcmeCertificate -DnsName 'x.example.test' -Plugin Nope } }
         @{ Case = 'an unknown CA name'; ErrorId = 'AcmeServerInvalid'; Category = 'InvalidArgument'; Run = { Set-AcmeServer 'NoSuchCA' } }
         @{ Case = 'an export with no format'; ErrorId = 'AcmeExportFormatUnknown'; Category = 'InvalidArgument'; Run = { Export-AcmeCertificate -Name x -Path 'x.bin' } }
+        @{ Case = 'a web root that does not exist'; ErrorId = 'AcmeWebRootNotFound'; Category = 'ObjectNotFound'; Run = { [AcmePS.Models.AcmeChallenge]@{ Identifier = 'w.example.test'; Type = 'http-01'; Token = 'tok'; HttpContent = 'tok.x'; Status = 'pending' } | Publish-AcmeWebRootChallenge -Path '/no/such/web/root' } }
+        @{ Case = 'a SelfHost address that is not an IP address'; ErrorId = 'AcmeSelfHostAddressInvalid'; Category = 'InvalidArgument'; Run = { [AcmePS.Models.AcmeChallenge]@{ Identifier = 's.example.test'; Type = 'http-01'; Token = 'tok'; HttpContent = 'tok.x'; Status = 'pending' } | Publish-AcmeSelfHostChallenge -Address 'not-an-ip' } }
+        @{ Case = 'a Posh-ACME plugin file that does not exist'; ErrorId = 'AcmePoshAcmePluginNotFound'; Category = 'ObjectNotFound'; Run = { [AcmePS.Models.AcmeChallenge]@{ Identifier = 'p.example.test'; Type = 'dns-01'; Status = 'pending' } | Publish-AcmePoshAcmeChallenge -PluginPath './no-such-plugin.ps1' } }
     ) {
         $ev = @(& { $ErrorActionPreference = 'Continue'; & $Run } 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
         Get-ErrorId $ev | Should -Be $ErrorId

@@ -17,9 +17,8 @@
 # - a new folder as the current location, for the files an example writes, holding the files the examples name:
 #   ./pebble/cert.pem (Pebble's TLS root), ./sites.csv (as the comment of New-AcmeOrder's Example 4 shows it), and
 #   ./example.key and ./example.csr (made by the openssl command in the comment of Complete-AcmeOrder's Example 3);
-# - the plugins the examples call "your plugin": MyDns (dns-01: -ZoneId, and an optional -ApiToken) and WebRoot (http-01:
-#   -Path), which publish through Pebble's challtestsrv whatever zone or web root they are given, and the built-in
-#   ChallTestSrv;
+# - the plugin the examples call "your plugin": MyDns (dns-01: -ZoneId, and an optional -ApiToken), which publishes
+#   through Pebble's challtestsrv whatever zone it is given, and the built-in ChallTestSrv;
 # - Pebble's default addresses, which the Pebble examples use, pointing at this file's Pebble: https://localhost:14000/dir
 #   and challtestsrv's http://127.0.0.1:8055 are replaced in the code by the real ones, and so is Pebble's tlsPort 5001
 #   (written '-Port 5001' or 'Port = 5001');
@@ -117,7 +116,7 @@ BeforeAll {
         -subj /CN=example.com -addext 'subjectAltName=DNS:example.com,DNS:www.example.com' -out (Join-Path $script:ReaderFiles 'example.csr') 2>&1
     if ($LASTEXITCODE -ne 0) { throw "openssl req failed: $($out -join "`n")" }
 
-    # "Your plugin" of the examples: MyDns (dns-01) and WebRoot (http-01), publishing through challtestsrv.
+    # "Your plugin" of the examples: MyDns (dns-01), publishing through challtestsrv.
     $script:Plugins = New-Module -Name AcmePSDocExamplePlugins -ArgumentList $script:Server.ChallTestSrvUrl -ScriptBlock {
         param([string]$ManagementUrl)
 
@@ -156,40 +155,7 @@ BeforeAll {
             }
         }
 
-        function Publish-AcmeWebRootChallenge {
-            [CmdletBinding()]
-            param(
-                [Parameter(Mandatory, ValueFromPipeline)] $Challenge,
-                [Parameter(Mandatory)] [string] $Path
-            )
-            process {
-                foreach ($c in $Challenge) {
-                    if ($c.Status -eq 'valid') { $c; continue }
-                    if ($c.Type -ne 'http-01') {
-                        Write-Error "WebRoot answers http-01 challenges only, not $($c.Type)." -ErrorId WebRootTypeUnsupported -TargetObject $c.Identifier
-                        continue
-                    }
-                    $body = @{ token = $c.Token; content = $c.HttpContent } | ConvertTo-Json
-                    $null = Invoke-RestMethod -Method Post -Uri "$ManagementUrl/add-http01" -Body $body
-                    $c.MarkPublished($PSCmdlet)
-                }
-            }
-        }
-
-        function Unpublish-AcmeWebRootChallenge {
-            [CmdletBinding()]
-            param(
-                [Parameter(Mandatory, ValueFromPipeline)] $Challenge,
-                [Parameter(Mandatory)] [string] $Path
-            )
-            process {
-                foreach ($c in $Challenge | Where-Object Type -eq 'http-01') {
-                    $null = Invoke-RestMethod -Method Post -Uri "$ManagementUrl/del-http01" -Body (@{ token = $c.Token } | ConvertTo-Json)
-                }
-            }
-        }
-
-        Export-ModuleMember -Function Publish-AcmeMyDnsChallenge, Unpublish-AcmeMyDnsChallenge, Publish-AcmeWebRootChallenge, Unpublish-AcmeWebRootChallenge
+        Export-ModuleMember -Function Publish-AcmeMyDnsChallenge, Unpublish-AcmeMyDnsChallenge
     } | Import-Module -PassThru
 
     function New-ReaderSetup {

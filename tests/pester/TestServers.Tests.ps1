@@ -71,6 +71,7 @@ Describe 'pebble-challtestsrv' {
         Invoke-RestMethod "$($s.ChallTestSrvUrl)/add-http01" -Method Post -Body $body | Out-Null
         Invoke-RestMethod "http://127.0.0.1:$($s.HttpPort)/.well-known/acme-challenge/fixturetoken" | Should -Be 'fixturetoken.thumb'
         (Get-Content (Join-Path $s.WorkDir 'pebble-config.json') -Raw | ConvertFrom-Json).pebble.httpPort | Should -Be $s.HttpPort
+        $s.Http01Port | Should -Be $s.HttpPort
     }
 }
 
@@ -93,5 +94,20 @@ Describe 'a second server and Stop-AcmeTestServer' {
         $t.WorkDir | Should -Not -Exist
         # the first server is untouched
         (Invoke-RestMethod $s.DirectoryUrl -SkipCertificateCheck).newNonce | Should -Not -BeNullOrEmpty
+    }
+}
+
+Describe 'Start-AcmeTestServer -SeparateHttp01Port' {
+    It 'points Pebble''s http-01 validation at a free port of its own (Http01Port), where nothing listens yet' {
+        $t = Start-AcmeTestServer -SeparateHttp01Port
+        try {
+            $t.Http01Port | Should -Not -Be $t.HttpPort
+            $t.Http01Port | Should -Not -BeIn @(([uri]$t.DirectoryUrl).Port, ([uri]$t.ManagementUrl).Port, ([uri]$t.ChallTestSrvUrl).Port, $t.DnsPort)
+            (Get-Content (Join-Path $t.WorkDir 'pebble-config.json') -Raw | ConvertFrom-Json).pebble.httpPort | Should -Be $t.Http01Port
+            $c = [System.Net.Sockets.TcpClient]::new()
+            try { { $c.Connect('127.0.0.1', $t.Http01Port) } | Should -Throw } finally { $c.Dispose() }
+        } finally {
+            Stop-AcmeTestServer -Server $t
+        }
     }
 }

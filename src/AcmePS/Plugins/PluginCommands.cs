@@ -89,7 +89,16 @@ namespace AcmePS.Plugins
         public IReadOnlyList<AcmeChallenge> PublishAll(AcmeCmdlet host, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters,
             List<ErrorRecord> errors)
         {
-            var output = Invoke(host, Publish, challenges, parameters, errors.Add);
+            List<object> output;
+            try
+            {
+                output = Invoke(host, Publish, challenges, parameters, errors.Add);
+            }
+            catch (PipelineStoppedException)
+            {
+                InProcessUnpublish.TryRun(Unpublish, challenges, parameters);
+                throw;
+            }
             var published = output.OfType<AcmeChallenge>().ToList();
             foreach (var challenge in published.Where(c => c.PublishedBy == null && c.Status != "valid")) challenge.MarkPublished(Name, parameters);
             return published;
@@ -99,7 +108,15 @@ namespace AcmePS.Plugins
         public void UnpublishAll(AcmeCmdlet host, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters)
         {
             var errors = new List<ErrorRecord>();
-            Invoke(host, Unpublish, challenges, parameters, errors.Add);
+            try
+            {
+                Invoke(host, Unpublish, challenges, parameters, errors.Add);
+            }
+            catch (PipelineStoppedException)
+            {
+                InProcessUnpublish.TryRun(Unpublish, challenges, parameters);
+                throw;
+            }
             if (errors.Count > 0)
                 throw new AcmeException("AcmePluginUnpublishFailed", AcmeErrorKind.InvalidOperation,
                     $"The {Name} plugin could not remove the published answers for {string.Join(", ", challenges.Select(c => c.Identifier))}: "
