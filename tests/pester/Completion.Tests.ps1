@@ -52,7 +52,8 @@ Describe 'Tab completion' {
     }
 
     It 'completes challenge and key types' {
-        Complete 'Get-AcmeChallenge -Name x -Type ' | Should -Be @('dns-01', 'http-01')
+        Complete 'Get-AcmeChallenge -Name x -Type ' | Should -Be @('dns-01', 'dns-account-01', 'dns-persist-01', 'http-01', 'tls-alpn-01')
+        Complete 'Get-AcmeChallenge -Name x -Type dns-' | Should -Be @('dns-01', 'dns-account-01', 'dns-persist-01')
         Complete 'New-AcmeAccount -KeyType rsa' | Should -Be @('rsa2048', 'rsa3072', 'rsa4096')
     }
 }
