@@ -29,6 +29,16 @@
         'New-AcmeCertificate'
         'Publish-AcmeChallTestSrvChallenge'
         'Unpublish-AcmeChallTestSrvChallenge'
+        'Publish-AcmeAzureDnsChallenge'
+        'Unpublish-AcmeAzureDnsChallenge'
+        'Publish-AcmeCloudflareChallenge'
+        'Unpublish-AcmeCloudflareChallenge'
+        'Publish-AcmeRoute53Challenge'
+        'Unpublish-AcmeRoute53Challenge'
+        'Publish-AcmeAcmeDnsChallenge'
+        'Unpublish-AcmeAcmeDnsChallenge'
+        'Publish-AcmeManualChallenge'
+        'Unpublish-AcmeManualChallenge'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()
