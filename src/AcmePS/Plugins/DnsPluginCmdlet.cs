@@ -63,11 +63,23 @@ namespace AcmePS.Plugins
                 foreach (var challenge in _challenges) WriteAcmeError(ex, challenge);
                 return;
             }
+            System.Collections.Hashtable parameters = null;
+            string plugin = null;
             foreach (var group in groups)
             {
                 WriteVerbose($"{(Publishing ? "Published" : "Removed")} {group.Count()} TXT value(s) of {group.Key} ({string.Join(", ", group.Select(c => c.Identifier))}) at {ProviderName}.");
-                if (Publishing)
-                    foreach (var challenge in group) WriteObject(challenge.MarkPublished(this));
+                if (!Publishing) continue;
+                foreach (var challenge in group)
+                {
+                    // One parameter table for all: Submit-AcmeChallenge then removes them in one Unpublish call.
+                    if (parameters == null)
+                    {
+                        challenge.MarkPublished(this);
+                        (plugin, parameters) = (challenge.PublishedBy, challenge.PluginParameters);
+                    }
+                    else challenge.MarkPublished(plugin, parameters);
+                    WriteObject(challenge);
+                }
             }
         }
 
