@@ -89,6 +89,20 @@ Describe 'Wrong credentials' {
     }
 }
 
+Describe 'Zones' {
+    It '<Plugin> reports AcmeDnsZoneNotFound for <Name>' -ForEach @(
+        @{ Plugin = 'Cloudflare'; Name = 'x.nozone.test' }
+        @{ Plugin = 'AzureDns'; Name = 'x.nozone.test' }
+        @{ Plugin = 'Route53'; Name = 'x.private.test' }   # a private hosted zone does not count
+    ) {
+        $params = $script:Params[$Plugin]
+        New-TestChallenge $Name 'v' | & "Publish-Acme$($Plugin)Challenge" @params -ErrorVariable ev -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Get-ErrorId $ev | Should -Be 'AcmeDnsZoneNotFound'
+        $ev[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
+        $ev[0].Exception.Message | Should -Match ([regex]::Escape("_acme-challenge.$Name"))
+    }
+}
+
 Describe 'AzureDns' {
     It 'finds the zone by the longest suffix among the subscription''s zones (over two pages of the list)' {
         $label = 'z' + [guid]::NewGuid().ToString('N').Substring(0, 8)
@@ -135,6 +149,28 @@ Describe 'AzureDns' {
             $identity[0].headers.'x-identity-header' | Should -Be 'identity-header-standin'
         }
         finally { Remove-Item Env:IDENTITY_ENDPOINT, Env:IDENTITY_HEADER }
+    }
+
+    It 'gets managed identity tokens from MSI_ENDPOINT/MSI_SECRET and from the instance metadata service' {
+        $params = @{ SubscriptionId = $script:Params.AzureDns.SubscriptionId; ResourceManagerUrl = $script:Params.AzureDns.ResourceManagerUrl }
+        $env:MSI_ENDPOINT = "$($script:StandIn.Url)/azure/msi"; $env:MSI_SECRET = 'msi-secret-standin'
+        try {
+            $c = New-TestChallenge (New-UniqueName 'msi') 'msi-value'
+            ($c | Publish-AcmeAzureDnsChallenge @params).PublishedBy | Should -Be 'AzureDns'
+            $c | Unpublish-AcmeAzureDnsChallenge @params
+        }
+        finally { Remove-Item Env:MSI_ENDPOINT, Env:MSI_SECRET }
+        $env:ACMEPS_AZURE_IMDS_URL = "$($script:StandIn.Url)/azure/imds/"
+        try {
+            $c = New-TestChallenge (New-UniqueName 'imds') 'imds-value'
+            ($c | Publish-AcmeAzureDnsChallenge @params).PublishedBy | Should -Be 'AzureDns'
+            $c | Unpublish-AcmeAzureDnsChallenge @params
+        }
+        finally { Remove-Item Env:ACMEPS_AZURE_IMDS_URL }
+        $log = @(Get-StandIn log)
+        @($log | Where-Object path -eq '/azure/msi').Count | Should -Be 1
+        @($log | Where-Object path -eq '/azure/imds/metadata/identity/oauth2/token').Count | Should -Be 1
+        @($log | Where-Object { $_.path -like '*/TXT/_acme-challenge.msi*' -or $_.path -like '*/TXT/_acme-challenge.imds*' }).Count | Should -Be 8 -Because 'GET + PUT to publish, GET + DELETE to remove, for each of the two'
     }
 
     It 'refuses a wrong access token with AcmePluginAuthenticationFailed' {
@@ -193,8 +229,12 @@ Describe 'AcmeDns' {
         @(Get-StandIn log | Where-Object { $_.path -eq '/acmedns/register' }).Count | Should -Be 1
 
         $null = Invoke-RestMethod -Method Post -Uri "$($script:Server.ChallTestSrvUrl)/set-cname" -Body (@{ host = "_acme-challenge.$name."; target = "$target." } | ConvertTo-Json)
-        $cert = New-AcmeCertificate -DnsName $name, "*.$name" -Plugin AcmeDns -PluginParameters $params
+        $all = @(New-AcmeCertificate -DnsName $name, "*.$name" -Plugin AcmeDns -PluginParameters $params -Verbose -Debug *>&1)
+        $cert = $all | Where-Object { $_ -is [AcmePS.Models.AcmeCertificate] }
         $cert.DnsNames.Count | Should -Be 2
+        $password = @(Get-StandIn log | Where-Object path -eq '/acmedns/update')[0].headers.'x-api-key'
+        $password | Should -Not -BeNullOrEmpty
+        Get-Texts $all | Should -Not -Match ([regex]::Escape($password)) -Because 'the registration''s password is in no output stream'
         @(Get-StandIn log | Where-Object { $_.path -eq '/acmedns/register' }).Count | Should -Be 1 -Because 'the registration in the vault is reused'
         $updates = @(Get-StandIn log | Where-Object { $_.path -eq '/acmedns/update' })
         $updates.Count | Should -Be 2

@@ -50,6 +50,9 @@ namespace AcmePS.Core.Dns.Providers
         private static HttpClient CreateClient()
         {
             var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = false };
+            // Windows PowerShell 5.1 may offer only TLS 1.0/1.1 unless the machine enables strong crypto; the APIs need 1.2.
+            if (System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription.StartsWith(".NET Framework", StringComparison.Ordinal))
+                handler.SslProtocols = System.Security.Authentication.SslProtocols.Tls12;
             var client = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(30) };
             client.DefaultRequestHeaders.UserAgent.ParseAdd(AcmeHttpClient.UserAgent);
             return client;
