@@ -258,4 +258,37 @@ try { `$c | Publish-AcmeManualChallenge -ErrorAction Stop; 'PUBLISHED' } catch {
         $out | Should -Match 'NonInteractive|redirected'
         $out | Should -Not -Match 'PUBLISHED'
     }
+
+    It 'shows the records and goes on after Enter in a terminal' {
+        # util-linux script(1) gives the child pwsh a pseudo-terminal: an interactive console whose Enter we type.
+        $file = Join-Path ([IO.Path]::GetTempPath()) ("acmeps-manual-" + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.ps1')
+        @"
+Import-Module '$((Get-Module AcmePS).ModuleBase)/AcmePS.psd1'
+`$c = [AcmePS.Models.AcmeChallenge]@{ Identifier = 'm.example.test'; Type = 'dns-01'; Status = 'pending'; RecordName = '_acme-challenge.m.example.test'; RecordValue = 'manual-value-1' }
+`$w = [AcmePS.Models.AcmeChallenge]@{ Identifier = '*.m.example.test'; Type = 'dns-01'; Status = 'pending'; RecordName = '_acme-challenge.m.example.test'; RecordValue = 'manual-value-2' }
+`$out = @(`$c, `$w | Publish-AcmeManualChallenge)
+'RESULT ' + (`$out.PublishedBy -join ',')
+"@ | Set-Content $file
+        $psi = [Diagnostics.ProcessStartInfo]::new('script')
+        foreach ($a in '-qec', "dotnet pwsh -NoProfile -File $file", '/dev/null') { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardInput = $true; $psi.RedirectStandardOutput = $true; $psi.UseShellExecute = $false
+        $psi.WorkingDirectory = $script:RepoRoot
+        $p = [Diagnostics.Process]::Start($psi)
+        try {
+            $reading = $p.StandardOutput.ReadToEndAsync()
+            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            while (-not $p.HasExited -and [DateTime]::UtcNow -lt $deadline) {
+                # What a terminal would send: the answer to the console's cursor-position query (ESC[6n), then Enter;
+                # again and again, as input that comes before the prompt is swallowed.
+                try { $p.StandardInput.Write("`e[1;1R`r"); $p.StandardInput.Flush() } catch [System.IO.IOException] { }
+                Start-Sleep -Milliseconds 500
+            }
+            $p.HasExited | Should -BeTrue -Because 'Enter lets it go on'
+            $out = $reading.GetAwaiter().GetResult()
+        }
+        finally { if (-not $p.HasExited) { $p.Kill() }; $p.Dispose(); Remove-Item $file -ErrorAction SilentlyContinue }
+        $out | Should -Match 'TXT\s+_acme-challenge\.m\.example\.test\.\s+"manual-value-1"'
+        $out | Should -Match 'TXT\s+_acme-challenge\.m\.example\.test\.\s+"manual-value-2"'
+        $out | Should -Match 'RESULT Manual,Manual'
+    }
 }
