@@ -31,7 +31,8 @@ namespace AcmePS.Core.Dns.Providers.Azure
                     "The service principal's certificate must have an RSA key (Microsoft Entra ID signs client assertions with RS256).");
         }
 
-        public X509Certificate Certificate { get; }
+        /// <remarks>Internal: a BouncyCastle type, which the cmdlets assembly must not see.</remarks>
+        internal X509Certificate Certificate { get; }
 
         /// <summary>SHA-1 of the certificate, as Entra ID shows it (upper-case hex).</summary>
         public string Thumbprint => Hex.Upper(DigestUtilities.CalculateDigest("SHA-1", Certificate.GetEncoded()));
