@@ -37,6 +37,16 @@
         'Unpublish-AcmeWebRootChallenge'
         'Publish-AcmePoshAcmeChallenge'
         'Unpublish-AcmePoshAcmeChallenge'
+        'Publish-AcmeAzureDnsChallenge'
+        'Unpublish-AcmeAzureDnsChallenge'
+        'Publish-AcmeCloudflareChallenge'
+        'Unpublish-AcmeCloudflareChallenge'
+        'Publish-AcmeRoute53Challenge'
+        'Unpublish-AcmeRoute53Challenge'
+        'Publish-AcmeAcmeDnsChallenge'
+        'Unpublish-AcmeAcmeDnsChallenge'
+        'Publish-AcmeManualChallenge'
+        'Unpublish-AcmeManualChallenge'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

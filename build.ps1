@@ -15,6 +15,7 @@ $ResultsDir = Join-Path $Out 'test-results'
 $TestPackages = [ordered]@{
     'pebble'  = @('pebble', 'pebble-challtestsrv')
     'openssl' = @('openssl')
+    'bsdutils' = @('script')   # a pseudo-terminal for the Manual plugin's interactive test
 }
 
 function Invoke-Native {

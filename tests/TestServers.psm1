@@ -267,4 +267,35 @@ function Stop-AcmeTestProxy {
     process { Stop-ProcessById $Proxy.Pid }
 }
 
+function Start-AcmeProviderStandIn {
+    # The DNS-provider stand-in (tests/AcmePS.ProviderStandIn): Azure DNS, Cloudflare, Route53 and acme-dns on one
+    # loopback HTTP port, each TXT change pushed to the test server's challtestsrv so Pebble sees it. Returns Url
+    # (http://127.0.0.1:<port>), Pid, Log. Stop it with Stop-AcmeProviderStandIn.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Server)
+    $repo = Split-Path $PSScriptRoot -Parent
+    $dll = Get-ChildItem (Join-Path $repo 'tests/AcmePS.ProviderStandIn/bin') -Recurse -Filter AcmePS.ProviderStandIn.dll -ErrorAction SilentlyContinue |
+        Where-Object { $_.Directory.Name -eq 'net10.0' } | Sort-Object LastWriteTime -Descending | Select-Object -First 1
+    if (-not $dll) { throw 'AcmePS.ProviderStandIn.dll not found: run dotnet pwsh ./build.ps1 Build first' }
+    $portFile = Join-Path $Server.WorkDir ('standin-' + [guid]::NewGuid().ToString('N').Substring(0, 8) + '.port')
+    $log = [IO.Path]::ChangeExtension($portFile, '.log')
+    $p = Start-LoggedProcess -FilePath 'dotnet' -Arguments @($dll.FullName, '--challtestsrv', $Server.ChallTestSrvUrl, '--port-file', $portFile) -LogPath $log
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while (-not (Test-Path $portFile) -or -not (Get-Content -Raw $portFile)) {
+        if ($p.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            Stop-ProcessById $p.Id
+            throw "the provider stand-in did not start`n$(Get-LogTail $log)"
+        }
+        Start-Sleep -Milliseconds 50
+    }
+    [pscustomobject]@{ Url = "http://127.0.0.1:$([int](Get-Content -Raw $portFile))"; Pid = $p.Id; Log = $log }
+}
+
+function Stop-AcmeProviderStandIn {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)]$StandIn)
+    process { Stop-ProcessById $StandIn.Pid }
+}
+
 Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
+Export-ModuleMember -Function Start-AcmeProviderStandIn, Stop-AcmeProviderStandIn
