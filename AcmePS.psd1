@@ -29,6 +29,8 @@
         'New-AcmeCertificate'
         'Publish-AcmeChallTestSrvChallenge'
         'Unpublish-AcmeChallTestSrvChallenge'
+        'Get-AcmeRenewalInfo'
+        'Submit-AcmeRenewal'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()
