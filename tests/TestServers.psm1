@@ -289,8 +289,8 @@ function Set-AcmeTestRenewalWindow {
     param([Parameter(Mandatory)]$Proxy, [Parameter(Mandatory)][string]$CertificateId, [switch]$Due,
         [Nullable[datetimeoffset]]$Start, [Nullable[datetimeoffset]]$End, [Nullable[int]]$RetryAfter, [string]$ExplanationUrl)
     $body = [ordered]@{ certificateId = $CertificateId; due = [bool]$Due }
-    if ($Start) { $body.start = $Start.Value.UtcDateTime.ToString('o') }
-    if ($End) { $body.end = $End.Value.UtcDateTime.ToString('o') }
+    if ($Start) { $body.start = $Start.UtcDateTime.ToString('o') }
+    if ($End) { $body.end = $End.UtcDateTime.ToString('o') }
     if ($null -ne $RetryAfter) { $body.retryAfter = $RetryAfter }
     if ($ExplanationUrl) { $body.explanationUrl = $ExplanationUrl }
     Invoke-AcmeTestProxyControl $Proxy '/__proxy/renewal' $body
