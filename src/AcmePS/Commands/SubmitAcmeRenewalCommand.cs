@@ -105,8 +105,8 @@ namespace AcmePS.Commands
             {
                 try
                 {
-                    var prepared = Prepare(order);
-                    bulk.Start(order.Name, ct => RenewIfDueAsync(prepared, ct));
+                    var session = SessionFor(order.ServerId, order.AccountId);
+                    bulk.Start(order.Name, ct => RenewIfDueAsync(session, order, ct));
                 }
                 catch (Exception ex) when (IsReportable(ex))
                 {
@@ -142,9 +142,8 @@ namespace AcmePS.Commands
         /// On the pipeline thread: the plugin recorded on the order, found and checked now, so that a renewal that cannot
         /// run unattended fails before anything is sent.
         /// </summary>
-        private IssueRequest Prepare(OrderRecord order)
+        private IssueRequest Prepare(AcmeSession session, OrderRecord order)
         {
-            var session = SessionFor(order.ServerId, order.AccountId);
             var settings = session.Vault.GetPluginSettings(order);
             if (settings == null || string.IsNullOrEmpty(settings.Plugin))
                 throw new AcmeException("AcmeRenewalPluginUnknown", AcmeErrorKind.InvalidOperation,
@@ -168,17 +167,19 @@ namespace AcmePS.Commands
             };
         }
 
-        /// <summary>Asks whether the certificate is due (ARI), and renews it when it is (or with -Force).</summary>
-        private async Task<OrderRecord> RenewIfDueAsync(IssueRequest request, CancellationToken ct)
+        /// <summary>
+        /// Asks whether the certificate is due (ARI), and renews it when it is (or with -Force). The plugin is needed,
+        /// and checked, only then: a certificate answered by hand is reported when it is due, not on every run.
+        /// </summary>
+        private async Task<OrderRecord> RenewIfDueAsync(AcmeSession session, OrderRecord order, CancellationToken ct)
         {
-            var session = request.Session;
-            var order = session.Vault.GetOrder(session.Server.Id, session.Account.Id, request.Name);
             var status = await RenewalOperations.GetStatusAsync(session, order, ct).ConfigureAwait(false);
             if (!status.IsDue && !Force)
             {
                 AcmeTrace.Write($"{order.Name}: not due; renewal at {status.RenewAt.UtcDateTime:u} ({status.Source})");
                 return null;
             }
+            var request = await OnPipelineThread(() => Prepare(session, order)).ConfigureAwait(false);
             string why = status.IsDue ? $"due since {status.RenewAt.UtcDateTime:u} ({status.Source})" : "not due, -Force";
             bool go = await OnPipelineThread(() => ShouldProcess($"{order.Name} ({string.Join(", ", request.Identifiers.All)})",
                 $"Renew the certificate, {why}, using the {request.Plugin.Name} plugin")).ConfigureAwait(false);
