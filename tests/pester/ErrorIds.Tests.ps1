@@ -24,6 +24,7 @@ Describe 'Problems the CA answers with' {
         @{ Path = '/order-plz'; Status = 403; Type = 'userActionRequired'; ErrorId = 'AcmeUserActionRequired'; Category = 'PermissionDenied' }
         @{ Path = '/order-plz'; Status = 400; Type = 'invalidProfile'; ErrorId = 'AcmeInvalidProfile'; Category = 'InvalidArgument' }
         @{ Path = '/order-plz'; Status = 400; Type = 'malformed'; ErrorId = 'AcmeMalformed'; Category = 'InvalidArgument' }
+        @{ Path = '/order-plz'; Status = 409; Type = 'alreadyReplaced'; ErrorId = 'AcmeAlreadyReplaced'; Category = 'InvalidOperation' }
         @{ Path = '/finalize-order'; Status = 400; Type = 'badCSR'; ErrorId = 'AcmeBadCSR'; Category = 'InvalidArgument' }
         @{ Path = '/chalZ'; Status = 400; Type = 'caa'; ErrorId = 'AcmeCaa'; Category = 'PermissionDenied' }
         @{ Path = '/revoke-cert'; Status = 400; Type = 'alreadyRevoked'; ErrorId = 'AcmeAlreadyRevoked'; Category = 'InvalidOperation' }
@@ -68,6 +69,12 @@ Describe 'Problems the CA answers with' {
     It 'retries a 503 and succeeds when the CA recovers' {
         Add-AcmeTestProblem -Proxy $script:Proxy -PathContains '/order-plz' -Type serverInternal -Status 503 -RetryAfter 1 -Times 2
         $cert = New-AcmeCertificate -DnsName (New-UniqueName 'rec') -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $cert.Thumbprint | Should -Match '^[0-9A-F]{40}$'
+    }
+
+    It 'retries a badNonce without a fresh nonce in the answer, with a nonce of its own' {
+        Add-AcmeTestProblem -Proxy $script:Proxy -PathContains '/order-plz' -Type badNonce -Status 400 -Times 2
+        $cert = New-AcmeCertificate -DnsName (New-UniqueName 'nonce') -Plugin ChallTestSrv -PluginParameters $script:Cts
         $cert.Thumbprint | Should -Match '^[0-9A-F]{40}$'
     }
 

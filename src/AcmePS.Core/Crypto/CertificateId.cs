@@ -19,7 +19,7 @@ namespace AcmePS.Core.Crypto
         {
             var extension = cert.GetExtensionValue(X509Extensions.AuthorityKeyIdentifier);
             byte[] keyId = extension == null ? null
-                : AuthorityKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(extension)).GetKeyIdentifier();
+                : AuthorityKeyIdentifier.GetInstance(X509ExtensionUtilities.FromExtensionValue(extension)).KeyIdentifier?.GetOctets();
             if (keyId == null || keyId.Length == 0)
                 throw new AcmeException("AcmeCertificateIdUnavailable", AcmeErrorKind.InvalidData,
                     $"The certificate {SerialHexOf(cert)} has no authority key identifier, so it has no ARI certificate id.");
