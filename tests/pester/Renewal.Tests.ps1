@@ -60,6 +60,9 @@ Describe 'Order options' {
         ([datetimeoffset]$sent.payload.notAfter - $notAfter).Duration().TotalSeconds | Should -BeLessThan 2
         ($cert.NotAfter - $notAfter).Duration().TotalSeconds | Should -BeLessThan 2
         (Get-AcmeOrder -Name $cert.Name).Profile | Should -Be 'shortlived'
+        # renewed by hand (piped), the name keeps its profile
+        $null = $cert | New-AcmeCertificate -Plugin ChallTestSrv -PluginParameters $script:Cts
+        (Get-LastNewOrder).payload.profile | Should -Be 'shortlived'
     }
 
     It 'New-AcmeOrder -Replaces takes a certificate name and sends its ARI id' {
@@ -141,7 +144,7 @@ Describe 'Without ARI: the lifetime rule' {
         $info.IsDue | Should -BeFalse
     }
 
-    It 'is due at half of a lifetime under 10 days, and a renewal asks for the same lifetime without replaces' {
+    It 'is due at half of a lifetime under 10 days, and a renewal asks for the same lifetime' {
         # 2 days: due after a day. Issued with notBefore two days back, it is due now.
         $cert = New-TestCertificate 'short' @{ NotBefore = (Get-Date).AddDays(-2); NotAfter = (Get-Date).AddHours(1) }
         $info = $cert | Get-AcmeRenewalInfo

@@ -31,7 +31,17 @@ namespace AcmePS.Core.Workflow
             CheckValidity(options.NotBefore, options.NotAfter);
             var account = session.RequireAccount();
             var signer = session.Signer;
+            var previous = session.Vault.GetOrder(session.Server.Id, account.Id, orderName);
             if (!string.IsNullOrEmpty(options.Profile)) await CheckProfileAsync(session, options.Profile, ct).ConfigureAwait(false);
+            else if (!string.IsNullOrEmpty(previous?.Profile))
+            {
+                // Like the key type and the preferred chain, the profile stays for later certificates of the name (a
+                // renewal keeps it), while the CA still offers it.
+                if (await OffersProfileAsync(session, previous.Profile, ct).ConfigureAwait(false))
+                    options = Copy(options, previous.Profile, options.Replaces);
+                else
+                    AcmeTrace.Write($"the CA no longer offers the profile '{previous.Profile}' of '{orderName}'; ordering with its default");
+            }
             AcmeOrderResource resource;
             try
             {
@@ -41,10 +51,9 @@ namespace AcmePS.Core.Workflow
             {
                 // RFC 9773 §5: the certificate was replaced already (by another order); this order replaces nothing.
                 AcmeTrace.Write($"the CA says {options.Replaces} was already replaced; ordering again without \"replaces\"");
-                options = new NewOrderOptions { NotBefore = options.NotBefore, NotAfter = options.NotAfter, Profile = options.Profile };
+                options = Copy(options, options.Profile, null);
                 resource = await session.Client.NewOrderAsync(signer, identifiers.ToAcme(), options, ct).ConfigureAwait(false);
             }
-            var previous = session.Vault.GetOrder(session.Server.Id, account.Id, orderName);
             var record = new OrderRecord
             {
                 Name = orderName,
@@ -75,12 +84,21 @@ namespace AcmePS.Core.Workflow
                 { Target = notAfter.Value };
         }
 
+        private static NewOrderOptions Copy(NewOrderOptions o, string profile, string replaces) =>
+            new NewOrderOptions { NotBefore = o.NotBefore, NotAfter = o.NotAfter, Profile = profile, Replaces = replaces };
+
+        private static async Task<bool> OffersProfileAsync(AcmeSession session, string profile, CancellationToken ct)
+        {
+            var directory = await session.Client.GetDirectoryAsync(ct).ConfigureAwait(false);
+            return directory.Meta?.Profiles != null && directory.Meta.Profiles.ContainsKey(profile);
+        }
+
         /// <summary>An unknown profile is refused before the order is sent, with the names the CA offers.</summary>
         public static async Task CheckProfileAsync(AcmeSession session, string profile, CancellationToken ct)
         {
+            if (await OffersProfileAsync(session, profile, ct).ConfigureAwait(false)) return;
             var directory = await session.Client.GetDirectoryAsync(ct).ConfigureAwait(false);
             var offered = directory.Meta?.Profiles ?? new Dictionary<string, string>();
-            if (offered.ContainsKey(profile)) return;
             string what = offered.Count == 0 ? $"{session.Server.Name} offers no profiles (its directory has no meta.profiles)."
                 : $"{session.Server.Name} offers: {string.Join(", ", offered.Keys)}.";
             throw new AcmeException("AcmeProfileUnknown", AcmeErrorKind.InvalidArgument, $"The CA has no profile '{profile}': {what}") { Target = profile };

@@ -163,7 +163,8 @@ namespace AcmePS.Commands
                 KeyType = order.KeyType != null ? KeyTypes.Parse(order.KeyType) : (KeyType?)null,
                 PreferredChain = order.PreferredChain,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                OrderOptions = new NewOrderOptions { Profile = order.Profile },
+                // The profile is the order's own: OrderOperations keeps it for a new order of the same name.
+                OrderOptions = new NewOrderOptions(),
             };
         }
 
