@@ -97,6 +97,9 @@ Describe 'Conditions on this side' {
         @{ Case = 'an unknown plugin'; ErrorId = 'AcmePluginNotFound'; Category = 'ObjectNotFound'; Run = { New-AcmeCertificate -DnsName 'x.example.test' -Plugin Nope } }
         @{ Case = 'an unknown CA name'; ErrorId = 'AcmeServerInvalid'; Category = 'InvalidArgument'; Run = { Set-AcmeServer 'NoSuchCA' } }
         @{ Case = 'an export with no format'; ErrorId = 'AcmeExportFormatUnknown'; Category = 'InvalidArgument'; Run = { Export-AcmeCertificate -Name x -Path 'x.bin' } }
+        @{ Case = 'a profile the CA does not offer'; ErrorId = 'AcmeProfileUnknown'; Category = 'InvalidArgument'; Run = { New-AcmeOrder -DnsName 'p.example.test' -Profile 'shortlived' } }
+        @{ Case = 'renewal info of a certificate not in the vault'; ErrorId = 'AcmeCertificateNotFound'; Category = 'ObjectNotFound'; Run = { Get-AcmeRenewalInfo -Name 'no-such-cert.example.test' } }
+        @{ Case = 'renewing a certificate not in the vault'; ErrorId = 'AcmeCertificateNotFound'; Category = 'ObjectNotFound'; Run = { Submit-AcmeRenewal -Name 'no-such-cert.example.test' } }
     ) {
         $ev = @(& { $ErrorActionPreference = 'Continue'; & $Run } 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
         Get-ErrorId $ev | Should -Be $ErrorId
