@@ -187,6 +187,26 @@ Describe 'Submit-AcmeRenewal' {
         $forced.SerialNumber | Should -Not -Be $cert.SerialNumber
     }
 
+    It 'renews a certificate once when two runs overlap' {
+        $cert = New-TestCertificate 'overlap'
+        $id = Get-TestCertificateId $cert.CertificatePath
+        Set-AcmeTestRenewalWindow -Proxy $script:Proxy -CertificateId $id -Due
+        $module = (Get-Module AcmePS).Path -replace '\.dll$', '.psd1'
+        $jobs = 1..2 | ForEach-Object {
+            Start-ThreadJob -ArgumentList $module, $env:ACMEPS_VAULT, $cert.Name {
+                param($Module, $Vault, $Name)
+                $env:ACMEPS_VAULT = $Vault
+                Import-Module $Module
+                Submit-AcmeRenewal -Name $Name
+            }
+        }
+        $renewed = @($jobs | Receive-Job -Wait -AutoRemoveJob -ErrorVariable ev)
+        $ev | Should -BeNullOrEmpty
+        $renewed.Count | Should -Be 1
+        @(Get-AcmeTestNewOrder -Proxy $script:Proxy | Where-Object { $_.payload.replaces -eq $id }).Count | Should -Be 1
+        (Get-AcmeCertificate -Name $cert.Name).SerialNumber | Should -Be $renewed[0].SerialNumber
+    }
+
     It 'renews nothing with -WhatIf' {
         $cert = New-TestCertificate 'whatif'
         Set-AcmeTestRenewalWindow -Proxy $script:Proxy -CertificateId (Get-TestCertificateId $cert.CertificatePath) -Due

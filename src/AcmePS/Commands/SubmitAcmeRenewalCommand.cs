@@ -174,6 +174,17 @@ namespace AcmePS.Commands
         /// </summary>
         private async Task<OrderRecord> RenewIfDueAsync(AcmeSession session, OrderRecord order, CancellationToken ct)
         {
+            // Two runs that overlap (a scheduled task and a person, two tasks) renew a certificate once: the second waits,
+            // then finds the new certificate, not due.
+            using (session.Vault.Store.Lock(AcmeVault.OrderFolder(order) + "/renewal", TimeSpan.FromSeconds(TimeoutSeconds), ct))
+            {
+                order = session.Vault.GetOrder(order.ServerId, order.AccountId, order.Name) ?? order;
+                return await RenewLockedAsync(session, order, ct).ConfigureAwait(false);
+            }
+        }
+
+        private async Task<OrderRecord> RenewLockedAsync(AcmeSession session, OrderRecord order, CancellationToken ct)
+        {
             var status = await RenewalOperations.GetStatusAsync(session, order, ct).ConfigureAwait(false);
             if (!status.IsDue && !Force)
             {
