@@ -70,6 +70,10 @@ Describe 'Order options' {
         $id = Get-TestCertificateId $old.CertificatePath
         $null = New-AcmeOrder -DnsName $old.DnsNames -Name $old.Name -Replaces $old.Name
         (Get-LastNewOrder).payload.replaces | Should -Be $id
+        # a certificate object stands for its name (another certificate: the proxy now holds $old as replaced)
+        $other = New-TestCertificate 'rep1'
+        $null = New-AcmeOrder -DnsName (New-UniqueName 'rep1') -Replaces $other
+        (Get-LastNewOrder).payload.replaces | Should -Be (Get-TestCertificateId $other.CertificatePath)
         # an ARI id is taken as it is
         $null = New-AcmeOrder -DnsName (New-UniqueName 'rep2') -Replaces 'AAEC.AwQ'
         (Get-LastNewOrder).payload.replaces | Should -Be 'AAEC.AwQ'
