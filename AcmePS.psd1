@@ -47,6 +47,8 @@
         'Unpublish-AcmeAcmeDnsChallenge'
         'Publish-AcmeManualChallenge'
         'Unpublish-AcmeManualChallenge'
+        'Get-AcmeRenewalInfo'
+        'Submit-AcmeRenewal'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

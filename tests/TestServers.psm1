@@ -211,7 +211,11 @@ function Start-AcmeTestProxy {
     param(
         [Parameter(Mandatory)]$Server,
         [ValidateRange(0, 100)][int]$PostFaultPercent = 0,
-        [int]$Seed
+        [int]$Seed,
+        # The kinds of POST faults to choose from (default: status503, status500, dropBefore, dropAfter); also
+        # badNonce and delay (held -DelayMilliseconds, then forwarded).
+        [ValidateSet('status503', 'status500', 'dropBefore', 'dropAfter', 'badNonce', 'delay')][string[]]$Faults,
+        [int]$DelayMilliseconds = 0
     )
     $repo = Split-Path $PSScriptRoot -Parent
     $dll = Get-ChildItem (Join-Path $repo 'tests/AcmePS.TestProxy/bin') -Recurse -Filter AcmePS.TestProxy.dll -ErrorAction SilentlyContinue |
@@ -223,6 +227,9 @@ function Start-AcmeTestProxy {
     $arguments = @($dll.FullName, '--upstream', $upstream, '--cert', $Server.TrustedRoot,
         '--key', (Join-Path $Server.WorkDir 'key.pem'), '--post-fault-percent', $PostFaultPercent, '--port-file', $portFile)
     if ($PSBoundParameters.ContainsKey('Seed')) { $arguments += @('--seed', $Seed) }
+    if ($Faults) { $arguments += @('--faults', ($Faults -join ',')) }
+    if ($DelayMilliseconds) { $arguments += @('--delay-ms', $DelayMilliseconds) }
+    if ($Server.PSObject.Properties['ManagementUrl']) { $arguments += @('--management', $Server.ManagementUrl) }
     $p = Start-LoggedProcess -FilePath 'dotnet' -Arguments $arguments -LogPath $log
     $deadline = [DateTime]::UtcNow.AddSeconds(20)
     while (-not (Test-Path $portFile) -or -not (Get-Content -Raw $portFile)) {
@@ -297,5 +304,52 @@ function Stop-AcmeProviderStandIn {
     process { Stop-ProcessById $StandIn.Pid }
 }
 
+function Invoke-AcmeTestProxyControl($Proxy, [string]$Path, $Body) {
+    $uri = $Proxy.StatsUrl -replace '/__proxy/stats$', $Path
+    if ($null -eq $Body) { return Invoke-RestMethod -Uri $uri -SkipCertificateCheck }
+    $null = Invoke-RestMethod -Method Post -Uri $uri -SkipCertificateCheck -ContentType 'application/json' -Body ($Body | ConvertTo-Json -Depth 5)
+}
+
+function Set-AcmeTestProxy {
+    # What the proxy adds to Pebble (tests/AcmePS.TestProxy/AcmeFeatures.cs): -Ari puts renewalInfo in the directory,
+    # -Profiles (name -> description) meta.profiles, -PollRetryAfter a Retry-After on pending/processing reads.
+    # Set it before the client reads the directory (before Set-AcmeServer).
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Proxy, [switch]$Ari, [hashtable]$Profiles, [Nullable[int]]$PollRetryAfter)
+    $body = [ordered]@{ ari = [bool]$Ari }
+    if ($Profiles) { $body.profiles = $Profiles }
+    if ($null -ne $PollRetryAfter) { $body.pollRetryAfter = $PollRetryAfter }
+    Invoke-AcmeTestProxyControl $Proxy '/__proxy/config' $body
+}
+
+function Set-AcmeTestRenewalWindow {
+    # The ARI window the proxy gives one certificate (by its ARI id): -Due (a window that ended yesterday), -NotDue
+    # (the default, 2/3 to 3/4 of the lifetime), or -Start/-End; with -RetryAfter (s) and -ExplanationUrl.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Proxy, [Parameter(Mandatory)][string]$CertificateId, [switch]$Due,
+        [Nullable[datetimeoffset]]$Start, [Nullable[datetimeoffset]]$End, [Nullable[int]]$RetryAfter, [string]$ExplanationUrl)
+    $body = [ordered]@{ certificateId = $CertificateId; due = [bool]$Due }
+    if ($Start) { $body.start = $Start.UtcDateTime.ToString('o') }
+    if ($End) { $body.end = $End.UtcDateTime.ToString('o') }
+    if ($null -ne $RetryAfter) { $body.retryAfter = $RetryAfter }
+    if ($ExplanationUrl) { $body.explanationUrl = $ExplanationUrl }
+    Invoke-AcmeTestProxyControl $Proxy '/__proxy/renewal' $body
+}
+
+function Add-AcmeTestReplaced {
+    # The proxy answers alreadyReplaced to a newOrder that replaces this certificate (as if another order had).
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Proxy, [Parameter(Mandatory)][string]$CertificateId)
+    Invoke-AcmeTestProxyControl $Proxy '/__proxy/replaced' @{ certificateId = $CertificateId }
+}
+
+function Get-AcmeTestNewOrder {
+    # Every newOrder the proxy saw: payload (identifiers, profile, replaces, notAfter...), status answered, orderId.
+    [CmdletBinding()]
+    param([Parameter(Mandatory)]$Proxy)
+    @(Invoke-AcmeTestProxyControl $Proxy '/__proxy/orders' $null)
+}
+
 Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
 Export-ModuleMember -Function Start-AcmeProviderStandIn, Stop-AcmeProviderStandIn
+Export-ModuleMember -Function Set-AcmeTestProxy, Set-AcmeTestRenewalWindow, Add-AcmeTestReplaced, Get-AcmeTestNewOrder

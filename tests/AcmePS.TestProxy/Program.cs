@@ -5,6 +5,9 @@
 //   status500   500 without a problem document, not forwarded
 //   dropBefore  connection aborted before the request is forwarded
 //   dropAfter   forwarded to Pebble (so it took effect), then the connection is aborted: the answer is lost
+//   badNonce    400 badNonce with a fresh Replay-Nonce from Pebble, not forwarded (--faults picks the kinds used)
+//   delay       held for --delay-ms (past the client's timeout, in the tests), then forwarded: Pebble acts on it
+// What Pebble 2.4.0 lacks (ARI, profiles, replaces, Retry-After on polling) is in AcmeFeatures.cs.
 // GET /__proxy/stats returns the counts as JSON, with one "ua:<User-Agent>" count per User-Agent seen.
 // POST /__proxy/inject {"pathContains": "/order-plz", "status": 429, "type": "rateLimited", "detail": "…",
 //   "retryAfter": 30, "subproblems": [...], "times": 1} answers the next matching POST(s) with that problem document
@@ -42,7 +45,8 @@ var stats = new ConcurrentDictionary<string, int>();
 var injections = new List<Injection>();
 var random = options.Seed.HasValue ? new Random(options.Seed.Value) : new Random();
 var randomLock = new object();
-string[] faults = { "status503", "status500", "dropBefore", "dropAfter" };
+string[] faults = options.Faults ?? new[] { "status503", "status500", "dropBefore", "dropAfter" };
+var features = new AcmeFeatures(options.Management);
 
 app.Run(async context =>
 {
@@ -59,6 +63,7 @@ app.Run(async context =>
         context.Response.StatusCode = 204;
         return;
     }
+    if (await features.TryHandleAsync(context)) return;
     if (HttpMethods.IsPost(request.Method))
     {
         Injection? hit;
@@ -106,22 +111,38 @@ app.Run(async context =>
         case "dropBefore":
             context.Abort();
             return;
+        case "badNonce":
+            using (var head = await upstream.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/nonce-plz")))
+                if (head.Headers.TryGetValues("Replay-Nonce", out var fresh)) context.Response.Headers["Replay-Nonce"] = fresh.First();
+            await AcmeFeatures.Problem(context, 400, "badNonce", "injected badNonce");
+            return;
+        case "delay":
+            await Task.Delay(options.DelayMs);
+            break;
     }
 
-    using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
+    byte[] requestBody = Array.Empty<byte>();
     if (request.ContentLength > 0 || HttpMethods.IsPost(request.Method))
     {
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer);
-        message.Content = new ByteArrayContent(buffer.ToArray());
+        requestBody = buffer.ToArray();
+    }
+    if (await features.TryRefuseNewOrderAsync(context, requestBody)) return;
+
+    using var message = new HttpRequestMessage(new HttpMethod(request.Method), request.Path + request.QueryString);
+    if (request.ContentLength > 0 || HttpMethods.IsPost(request.Method))
+    {
+        message.Content = new ByteArrayContent(requestBody);
         if (request.ContentType != null) message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
     }
     message.Headers.Host = request.Host.Value;
     foreach (var name in new[] { "User-Agent", "Accept", "Accept-Language" })
         if (request.Headers.TryGetValue(name, out var value)) message.Headers.TryAddWithoutValidation(name, value.ToArray());
 
-    using var response = await upstream.SendAsync(message, context.RequestAborted);
-    byte[] body = await response.Content.ReadAsByteArrayAsync();
+    // A delayed request reaches Pebble even when the client has given up on it (a slow CA that did act).
+    using var response = await upstream.SendAsync(message, fault == "delay" ? CancellationToken.None : context.RequestAborted);
+    byte[] body = features.Rewrite(context, response, await response.Content.ReadAsByteArrayAsync(), requestBody);
     if (fault == "dropAfter")
     {
         context.Abort();
@@ -133,6 +154,7 @@ app.Run(async context =>
         if (header.Key is "Transfer-Encoding" or "Connection" or "Content-Length") continue;
         context.Response.Headers[header.Key] = header.Value.ToArray();
     }
+    if (context.RequestAborted.IsCancellationRequested) return;
     if (!HttpMethods.IsHead(request.Method)) await context.Response.Body.WriteAsync(body);
 });
 
@@ -154,7 +176,8 @@ sealed class Injection
     public int Times { get; set; } = 1;
 }
 
-sealed record ProxyOptions(Uri Upstream, string CertPath, string KeyPath, int Port, int PostFaultPercent, int? Seed, string? PortFile)
+sealed record ProxyOptions(Uri Upstream, string CertPath, string KeyPath, int Port, int PostFaultPercent, int? Seed, string? PortFile,
+    Uri? Management = null, string[]? Faults = null, int DelayMs = 0)
 {
     public static ProxyOptions Parse(string[] args)
     {
@@ -166,6 +189,9 @@ sealed record ProxyOptions(Uri Upstream, string CertPath, string KeyPath, int Po
             map.TryGetValue("port", out var p) ? int.Parse(p) : 0,
             map.TryGetValue("post-fault-percent", out var f) ? int.Parse(f) : 0,
             map.TryGetValue("seed", out var s) ? int.Parse(s) : null,
-            map.GetValueOrDefault("port-file"));
+            map.GetValueOrDefault("port-file"),
+            map.TryGetValue("management", out var m) ? new Uri(m) : null,
+            map.TryGetValue("faults", out var k) ? k.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : null,
+            map.TryGetValue("delay-ms", out var d) ? int.Parse(d) : 0);
     }
 }

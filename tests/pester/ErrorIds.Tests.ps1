@@ -24,6 +24,7 @@ Describe 'Problems the CA answers with' {
         @{ Path = '/order-plz'; Status = 403; Type = 'userActionRequired'; ErrorId = 'AcmeUserActionRequired'; Category = 'PermissionDenied' }
         @{ Path = '/order-plz'; Status = 400; Type = 'invalidProfile'; ErrorId = 'AcmeInvalidProfile'; Category = 'InvalidArgument' }
         @{ Path = '/order-plz'; Status = 400; Type = 'malformed'; ErrorId = 'AcmeMalformed'; Category = 'InvalidArgument' }
+        @{ Path = '/order-plz'; Status = 409; Type = 'alreadyReplaced'; ErrorId = 'AcmeAlreadyReplaced'; Category = 'InvalidOperation' }
         @{ Path = '/finalize-order'; Status = 400; Type = 'badCSR'; ErrorId = 'AcmeBadCSR'; Category = 'InvalidArgument' }
         @{ Path = '/chalZ'; Status = 400; Type = 'caa'; ErrorId = 'AcmeCaa'; Category = 'PermissionDenied' }
         @{ Path = '/revoke-cert'; Status = 400; Type = 'alreadyRevoked'; ErrorId = 'AcmeAlreadyRevoked'; Category = 'InvalidOperation' }
@@ -71,6 +72,12 @@ Describe 'Problems the CA answers with' {
         $cert.Thumbprint | Should -Match '^[0-9A-F]{40}$'
     }
 
+    It 'retries a badNonce without a fresh nonce in the answer, with a nonce of its own' {
+        Add-AcmeTestProblem -Proxy $script:Proxy -PathContains '/order-plz' -Type badNonce -Status 400 -Times 2
+        $cert = New-AcmeCertificate -DnsName (New-UniqueName 'nonce') -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $cert.Thumbprint | Should -Match '^[0-9A-F]{40}$'
+    }
+
     It 'gives up on a server that keeps failing, with AcmeServerInternal' {
         # as many failures as the client makes attempts (RetryPolicy.TransientAttempts), so none is left over
         Add-AcmeTestProblem -Proxy $script:Proxy -PathContains '/order-plz' -Type serverInternal -Status 500 -Times 6
@@ -93,6 +100,9 @@ Describe 'Conditions on this side' {
         @{ Case = 'a web root that does not exist'; ErrorId = 'AcmeWebRootNotFound'; Category = 'ObjectNotFound'; Run = { [AcmePS.Models.AcmeChallenge]@{ Identifier = 'w.example.test'; Type = 'http-01'; Token = 'tok'; HttpContent = 'tok.x'; Status = 'pending' } | Publish-AcmeWebRootChallenge -Path '/no/such/web/root' } }
         @{ Case = 'a SelfHost address that is not an IP address'; ErrorId = 'AcmeSelfHostAddressInvalid'; Category = 'InvalidArgument'; Run = { [AcmePS.Models.AcmeChallenge]@{ Identifier = 's.example.test'; Type = 'http-01'; Token = 'tok'; HttpContent = 'tok.x'; Status = 'pending' } | Publish-AcmeSelfHostChallenge -Address 'not-an-ip' } }
         @{ Case = 'a Posh-ACME plugin file that does not exist'; ErrorId = 'AcmePoshAcmePluginNotFound'; Category = 'ObjectNotFound'; Run = { [AcmePS.Models.AcmeChallenge]@{ Identifier = 'p.example.test'; Type = 'dns-01'; Status = 'pending' } | Publish-AcmePoshAcmeChallenge -PluginPath './no-such-plugin.ps1' } }
+        @{ Case = 'a profile the CA does not offer'; ErrorId = 'AcmeProfileUnknown'; Category = 'InvalidArgument'; Run = { New-AcmeOrder -DnsName 'p.example.test' -Profile 'shortlived' } }
+        @{ Case = 'renewal info of a certificate not in the vault'; ErrorId = 'AcmeCertificateNotFound'; Category = 'ObjectNotFound'; Run = { Get-AcmeRenewalInfo -Name 'no-such-cert.example.test' } }
+        @{ Case = 'renewing a certificate not in the vault'; ErrorId = 'AcmeCertificateNotFound'; Category = 'ObjectNotFound'; Run = { Submit-AcmeRenewal -Name 'no-such-cert.example.test' } }
     ) {
         $ev = @(& { $ErrorActionPreference = 'Continue'; & $Run } 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
         Get-ErrorId $ev | Should -Be $ErrorId

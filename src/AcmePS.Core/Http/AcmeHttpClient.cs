@@ -37,6 +37,22 @@ namespace AcmePS.Core.Http
             _client = Clients.GetOrAdd(key, _ => Create(trustedRoots, timeout ?? TimeSpan.FromSeconds(30)));
         }
 
+        /// <summary>The environment variable that sets how long one request may take, in seconds (1 to 600; default 30).</summary>
+        public const string TimeoutVariable = "ACMEPS_REQUEST_TIMEOUT_SECONDS";
+
+        /// <summary>
+        /// The per-request timeout: <see cref="TimeoutVariable"/> when it holds a number of seconds from 1 to 600, else 30 s.
+        /// A request that times out counts as a lost connection (retried where repeating is safe).
+        /// </summary>
+        public static TimeSpan ConfiguredTimeout()
+        {
+            string text = Environment.GetEnvironmentVariable(TimeoutVariable);
+            return double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double seconds)
+                   && seconds >= 1 && seconds <= 600
+                ? TimeSpan.FromSeconds(seconds)
+                : TimeSpan.FromSeconds(30);
+        }
+
         private static HttpClient Create(TrustedRoots trustedRoots, TimeSpan timeout)
         {
             // Bulk issuance keeps many requests in flight: .NET Framework would allow two connections per host.

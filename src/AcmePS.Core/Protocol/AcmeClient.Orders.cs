@@ -27,13 +27,21 @@ namespace AcmePS.Core.Protocol
     public sealed partial class AcmeClient
     {
         /// <summary>newOrder. A lost answer is retried with a fresh newOrder: an orphaned order costs nothing.</summary>
+        public Task<AcmeOrderResource> NewOrderAsync(AcmeSigner signer, IEnumerable<AcmeIdentifier> identifiers,
+            DateTimeOffset? notBefore, DateTimeOffset? notAfter, CancellationToken cancellationToken) =>
+            NewOrderAsync(signer, identifiers, new NewOrderOptions { NotBefore = notBefore, NotAfter = notAfter }, cancellationToken);
+
+        /// <summary>newOrder with a validity period, a profile and the certificate it replaces (each when given).</summary>
         public async Task<AcmeOrderResource> NewOrderAsync(AcmeSigner signer, IEnumerable<AcmeIdentifier> identifiers,
-            DateTimeOffset? notBefore, DateTimeOffset? notAfter, CancellationToken cancellationToken)
+            NewOrderOptions options, CancellationToken cancellationToken)
         {
+            options = options ?? new NewOrderOptions();
             var directory = await GetDirectoryAsync(cancellationToken).ConfigureAwait(false);
             var payload = new JObject { ["identifiers"] = JArray.FromObject(identifiers) };
-            if (notBefore.HasValue) payload["notBefore"] = Rfc3339(notBefore.Value);
-            if (notAfter.HasValue) payload["notAfter"] = Rfc3339(notAfter.Value);
+            if (options.NotBefore.HasValue) payload["notBefore"] = Rfc3339(options.NotBefore.Value);
+            if (options.NotAfter.HasValue) payload["notAfter"] = Rfc3339(options.NotAfter.Value);
+            if (!string.IsNullOrEmpty(options.Profile)) payload["profile"] = options.Profile;
+            if (!string.IsNullOrEmpty(options.Replaces)) payload["replaces"] = options.Replaces;
             var response = await PostAsync(directory.NewOrder, payload, signer.Key, signer.AccountUrl.AbsoluteUri, true, cancellationToken).ConfigureAwait(false);
             var order = ParseJson<AcmeOrderResource>(response, directory.NewOrder);
             order.Location = response.Location ?? throw new AcmeException("AcmeServerResponseInvalid", AcmeErrorKind.InvalidData,

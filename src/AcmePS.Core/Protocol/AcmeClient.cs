@@ -34,9 +34,12 @@ namespace AcmePS.Core.Protocol
         }
 
         /// <summary>The client for a CA, shared by every command in this process (one directory, one nonce pool).</summary>
-        public static AcmeClient For(Uri directoryUrl, TrustedRoots trustedRoots) =>
-            Shared.GetOrAdd(directoryUrl.AbsoluteUri + "|" + trustedRoots?.Key,
-                _ => new AcmeClient(new AcmeHttpClient(trustedRoots), directoryUrl));
+        public static AcmeClient For(Uri directoryUrl, TrustedRoots trustedRoots)
+        {
+            var timeout = AcmeHttpClient.ConfiguredTimeout();
+            return Shared.GetOrAdd(directoryUrl.AbsoluteUri + "|" + trustedRoots?.Key + "|" + timeout.Ticks,
+                _ => new AcmeClient(new AcmeHttpClient(trustedRoots, timeout), directoryUrl));
+        }
 
         public Uri DirectoryUrl { get; }
 

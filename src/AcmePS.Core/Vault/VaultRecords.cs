@@ -67,6 +67,14 @@ namespace AcmePS.Core.Vault
         [JsonProperty("created")] public DateTimeOffset Created { get; set; }
         [JsonProperty("updated")] public DateTimeOffset Updated { get; set; }
         [JsonProperty("certificate")] public CertificateRecord Certificate { get; set; }
+        /// <summary>The profile asked for (and kept by renewals); the CA's echo when it sent one.</summary>
+        [JsonProperty("profile")] public string Profile { get; set; }
+        /// <summary>The validity asked for with -NotAfter (notAfter - notBefore); renewals ask for the same.</summary>
+        [JsonProperty("requestedLifetime")] public TimeSpan? RequestedLifetime { get; set; }
+        /// <summary>The ARI certificate id this order was asked to replace ("replaces"), if any.</summary>
+        [JsonProperty("replaces")] public string Replaces { get; set; }
+        /// <summary>The renewal window last read for the certificate, and the renewal time chosen in it.</summary>
+        [JsonProperty("renewal")] public RenewalRecord Renewal { get; set; }
     }
 
     /// <summary>What the vault knows of an issued certificate; the PEM files sit beside order.json.</summary>

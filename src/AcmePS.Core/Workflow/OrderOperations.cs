@@ -4,6 +4,7 @@ using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using AcmePS.Core.Challenges;
+using AcmePS.Core.Http;
 using AcmePS.Core.Protocol;
 using AcmePS.Core.Vault;
 
@@ -15,13 +16,44 @@ namespace AcmePS.Core.Workflow
         public static Task<OrderRecord> NewOrderAsync(AcmeSession session, IEnumerable<string> dnsNames, string name, CancellationToken ct) =>
             NewOrderAsync(session, Identifiers.Normalize(dnsNames, null), name, ct);
 
-        public static async Task<OrderRecord> NewOrderAsync(AcmeSession session, OrderIdentifiers identifiers, string name, CancellationToken ct)
+        public static Task<OrderRecord> NewOrderAsync(AcmeSession session, OrderIdentifiers identifiers, string name, CancellationToken ct) =>
+            NewOrderAsync(session, identifiers, name, null, ct);
+
+        /// <summary>
+        /// With <paramref name="options"/>: a validity period, a profile (checked against the directory's meta.profiles
+        /// before anything is sent) and the certificate replaced (sent again without it when the CA answers alreadyReplaced).
+        /// </summary>
+        public static async Task<OrderRecord> NewOrderAsync(AcmeSession session, OrderIdentifiers identifiers, string name, NewOrderOptions options,
+            CancellationToken ct)
         {
             string orderName = Identifiers.ValidateOrderName(name ?? Identifiers.DefaultOrderName(identifiers.All));
+            options = options ?? new NewOrderOptions();
+            CheckValidity(options.NotBefore, options.NotAfter);
             var account = session.RequireAccount();
             var signer = session.Signer;
-            var resource = await session.Client.NewOrderAsync(signer, identifiers.ToAcme(), null, null, ct).ConfigureAwait(false);
             var previous = session.Vault.GetOrder(session.Server.Id, account.Id, orderName);
+            if (!string.IsNullOrEmpty(options.Profile)) await CheckProfileAsync(session, options.Profile, ct).ConfigureAwait(false);
+            else if (!string.IsNullOrEmpty(previous?.Profile))
+            {
+                // Like the key type and the preferred chain, the profile stays for later certificates of the name (a
+                // renewal keeps it), while the CA still offers it.
+                if (await OffersProfileAsync(session, previous.Profile, ct).ConfigureAwait(false))
+                    options = Copy(options, previous.Profile, options.Replaces);
+                else
+                    AcmeTrace.Write($"the CA no longer offers the profile '{previous.Profile}' of '{orderName}'; ordering with its default");
+            }
+            AcmeOrderResource resource;
+            try
+            {
+                resource = await session.Client.NewOrderAsync(signer, identifiers.ToAcme(), options, ct).ConfigureAwait(false);
+            }
+            catch (AcmeProblemException ex) when (ex.Problem.Is("alreadyReplaced") && !string.IsNullOrEmpty(options.Replaces))
+            {
+                // RFC 9773 §5: the certificate was replaced already (by another order); this order replaces nothing.
+                AcmeTrace.Write($"the CA says {options.Replaces} was already replaced; ordering again without \"replaces\"");
+                options = Copy(options, options.Profile, null);
+                resource = await session.Client.NewOrderAsync(signer, identifiers.ToAcme(), options, ct).ConfigureAwait(false);
+            }
             var record = new OrderRecord
             {
                 Name = orderName,
@@ -34,10 +66,42 @@ namespace AcmePS.Core.Workflow
                 PreferredChain = previous?.PreferredChain,
                 // A certificate issued for an earlier order of this name stays usable until a new one replaces it.
                 Certificate = previous?.Certificate,
+                Renewal = previous?.Renewal,
+                Profile = string.IsNullOrEmpty(resource.Profile) ? options.Profile : resource.Profile,
+                RequestedLifetime = options.NotAfter.HasValue ? options.NotAfter.Value - (options.NotBefore ?? DateTimeOffset.UtcNow) : (TimeSpan?)null,
+                Replaces = options.Replaces,
             };
             Apply(record, resource);
             session.Vault.SaveOrder(record);
             return record;
+        }
+
+        private static void CheckValidity(DateTimeOffset? notBefore, DateTimeOffset? notAfter)
+        {
+            if (notAfter.HasValue && notAfter.Value <= (notBefore ?? DateTimeOffset.UtcNow))
+                throw new AcmeException("AcmeOrderValidityInvalid", AcmeErrorKind.InvalidArgument,
+                    $"-NotAfter ({notAfter.Value.UtcDateTime:u}) must be later than " + (notBefore.HasValue ? $"-NotBefore ({notBefore.Value.UtcDateTime:u})." : "now."))
+                { Target = notAfter.Value };
+        }
+
+        private static NewOrderOptions Copy(NewOrderOptions o, string profile, string replaces) =>
+            new NewOrderOptions { NotBefore = o.NotBefore, NotAfter = o.NotAfter, Profile = profile, Replaces = replaces };
+
+        private static async Task<bool> OffersProfileAsync(AcmeSession session, string profile, CancellationToken ct)
+        {
+            var directory = await session.Client.GetDirectoryAsync(ct).ConfigureAwait(false);
+            return directory.Meta?.Profiles != null && directory.Meta.Profiles.ContainsKey(profile);
+        }
+
+        /// <summary>An unknown profile is refused before the order is sent, with the names the CA offers.</summary>
+        public static async Task CheckProfileAsync(AcmeSession session, string profile, CancellationToken ct)
+        {
+            if (await OffersProfileAsync(session, profile, ct).ConfigureAwait(false)) return;
+            var directory = await session.Client.GetDirectoryAsync(ct).ConfigureAwait(false);
+            var offered = directory.Meta?.Profiles ?? new Dictionary<string, string>();
+            string what = offered.Count == 0 ? $"{session.Server.Name} offers no profiles (its directory has no meta.profiles)."
+                : $"{session.Server.Name} offers: {string.Join(", ", offered.Keys)}.";
+            throw new AcmeException("AcmeProfileUnknown", AcmeErrorKind.InvalidArgument, $"The CA has no profile '{profile}': {what}") { Target = profile };
         }
 
         public static OrderRecord Find(AcmeSession session, string name)
@@ -72,6 +136,7 @@ namespace AcmePS.Core.Workflow
             record.Finalize = resource.Finalize ?? record.Finalize;
             record.CertificateUrl = resource.Certificate ?? record.CertificateUrl;
             record.Error = resource.Error;
+            if (!string.IsNullOrEmpty(resource.Profile)) record.Profile = resource.Profile;
             record.Updated = DateTimeOffset.UtcNow;
         }
 

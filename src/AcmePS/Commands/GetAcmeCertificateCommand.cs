@@ -33,15 +33,7 @@ namespace AcmePS.Commands
             try
             {
                 var session = OpenSession(Server, Account);
-                var pattern = WildcardPattern.Get(Name ?? "*", WildcardOptions.IgnoreCase);
-                var withCertificate = OrderOperations.List(session).Where(o => o.Certificate != null).ToList();
-                // A wildcard certificate's own name ('*.example.com', stored as '!.example.com') means that one
-                // certificate, not every name the pattern would match.
-                var exact = Name == null ? null : withCertificate.FirstOrDefault(o =>
-                    string.Equals(o.Name, Name, StringComparison.OrdinalIgnoreCase) || string.Equals(o.Name, Name.Replace('*', '!'), StringComparison.OrdinalIgnoreCase));
-                var found = exact != null ? new List<Core.Vault.OrderRecord> { exact } : withCertificate.Where(o => pattern.IsMatch(o.Name)).ToList();
-                if (found.Count == 0 && Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
-                    throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound, $"The vault has no certificate named '{Name}'.") { Target = Name };
+                var found = CertificateSelection.Find(session, Name);
                 foreach (var order in found) WriteObject(AcmeCertificate.From(session.Vault, order));
             }
             catch (Exception ex) when (IsReportable(ex))

@@ -97,9 +97,25 @@ namespace AcmePS.Commands
         [ValidateRange(0.1, 10000)]
         public double MaxRequestsPerSecond { get; set; }
 
-        private readonly List<Task<bool>> _running = new List<Task<bool>>();
-        private SemaphoreSlim _slots;
-        private int _started, _finished;
+        /// <summary>The certificate's requested start of validity (RFC 8555 newOrder notBefore); most CAs refuse it.</summary>
+        [Parameter]
+        public DateTime? NotBefore { get; set; }
+
+        /// <summary>The certificate's requested end of validity (newOrder notAfter); renewals ask for the same lifetime.</summary>
+        [Parameter]
+        public DateTime? NotAfter { get; set; }
+
+        /// <summary>A profile the CA offers (its directory's meta.profiles), such as Let's Encrypt's tlsserver or shortlived.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Profile { get; set; }
+
+        /// <summary>The certificate this order replaces (ARI, RFC 9773): a certificate name in the vault, or its ARI id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string Replaces { get; set; }
+
+        private BulkIssuance _bulk;
 
         /// <summary>One limiter for every request of this command, and of no other.</summary>
         protected override void BeginProcessing()
@@ -128,13 +144,7 @@ namespace AcmePS.Commands
             }
         }
 
-        protected override void EndProcessing()
-        {
-            if (_running.Count == 0) return;
-            PumpUntil(Task.WhenAll(_running));
-            WriteProgress(new ProgressRecord(1, "Issuing certificates", "done") { RecordType = ProgressRecordType.Completed });
-            foreach (var task in _running) Result(task); // only a stop (Ctrl+C, -ErrorAction Stop) is left to surface
-        }
+        protected override void EndProcessing() => _bulk?.WaitAll();
 
         /// <summary>Checks and resolves one request on the pipeline thread; null when -WhatIf or the user declined.</summary>
         private IssueRequest Prepare()
@@ -159,6 +169,7 @@ namespace AcmePS.Commands
                 KeyType = keyType,
                 PreferredChain = PreferredChain,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                OrderOptions = OrderOptionsBuilder.Build(session, NotBefore, NotAfter, Profile, Replaces),
             };
         }
 
@@ -168,30 +179,8 @@ namespace AcmePS.Commands
         /// </summary>
         private void StartInBulk(IssueRequest request)
         {
-            if (_slots == null) _slots = new SemaphoreSlim(ThrottleLimit, ThrottleLimit);
-            Interlocked.Increment(ref _started);
-            _running.Add(Start(async ct =>
-            {
-                await _slots.WaitAsync(ct).ConfigureAwait(false);
-                try
-                {
-                    var order = await CertificateIssuer.IssueAsync(this, request, null, ct).ConfigureAwait(false);
-                    if (order != null) await OnPipelineThread(() => { WarnIfNotPreferred(order); WriteObject(AcmeCertificate.From(request.Session.Vault, order)); }).ConfigureAwait(false);
-                }
-                catch (Exception ex) when (IsReportable(ex))
-                {
-                    await OnPipelineThread(() => WriteAcmeError(ex, request.Target)).ConfigureAwait(false);
-                }
-                finally
-                {
-                    _slots.Release();
-                    int done = Interlocked.Increment(ref _finished), all = Volatile.Read(ref _started);
-                    await OnPipelineThread(() => WriteProgress(new ProgressRecord(1, "Issuing certificates",
-                        $"{done} of {all} done") { PercentComplete = Math.Min(100, 100 * done / Math.Max(1, all)) })).ConfigureAwait(false);
-                }
-                return true;
-            }));
-            PumpPending();
+            if (_bulk == null) _bulk = new BulkIssuance(this, ThrottleLimit, "Issuing certificates");
+            _bulk.Start(request.Target, ct => CertificateIssuer.IssueAsync(this, request, null, ct));
         }
 
         private AcmeSession EnsureAccount(AcmeSession session)

@@ -8,6 +8,7 @@ using System.Threading.Tasks;
 using AcmePS.Core;
 using AcmePS.Core.Challenges;
 using AcmePS.Core.Crypto;
+using AcmePS.Core.Protocol;
 using AcmePS.Core.Vault;
 using AcmePS.Core.Workflow;
 using AcmePS.Models;
@@ -27,6 +28,8 @@ namespace AcmePS.Internal
         public KeyType? KeyType { get; set; }
         public string PreferredChain { get; set; }
         public TimeSpan Timeout { get; set; }
+        /// <summary>notBefore/notAfter, profile and replaces for the newOrder (renewal: the recorded ones).</summary>
+        public NewOrderOptions OrderOptions { get; set; }
 
         public string Target => Name ?? Identifiers.All[0];
     }
@@ -51,7 +54,7 @@ namespace AcmePS.Internal
         private static async Task<OrderRecord> IssueLockedAsync(AcmeCmdlet host, IssueRequest request, IProgress<AcmeProgress> progress, CancellationToken ct)
         {
             var session = request.Session;
-            var order = await OrderOperations.NewOrderAsync(session, request.Identifiers, request.Name, ct).ConfigureAwait(false);
+            var order = await OrderOperations.NewOrderAsync(session, request.Identifiers, request.Name, request.OrderOptions, ct).ConfigureAwait(false);
             var challenges = (await OrderOperations.GetChallengesAsync(session, order, request.ChallengeType, ct).ConfigureAwait(false))
                 .Select(AcmeChallenge.From).ToList();
 

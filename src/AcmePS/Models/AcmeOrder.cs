@@ -20,6 +20,8 @@ namespace AcmePS.Models
         public string Error { get; set; }
         public DateTimeOffset Created { get; set; }
         public DateTimeOffset Updated { get; set; }
+        /// <summary>The CA profile the order asked for (renewals keep it).</summary>
+        public string Profile { get; set; }
 
         internal static AcmeOrder From(OrderRecord r) => new AcmeOrder
         {
@@ -36,6 +38,7 @@ namespace AcmePS.Models
             Error = r.Error?.ToString(),
             Created = r.Created,
             Updated = r.Updated,
+            Profile = r.Profile,
         };
 
         public override string ToString() => Name;
