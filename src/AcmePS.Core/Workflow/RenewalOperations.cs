@@ -40,7 +40,7 @@ namespace AcmePS.Core.Workflow
         {
             var certificate = order.Certificate ?? throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound,
                 $"The order '{order.Name}' has no certificate.") { Target = order.Name };
-            string pem = session.Vault.ReadOrderFile(order, CertificateOperations.ChainFile) ?? throw new AcmeException("AcmeCertificateNotFound",
+            string pem = session.Vault.ReadOrderFile(order, CertificateOperations.ChainFileOf(order)) ?? throw new AcmeException("AcmeCertificateNotFound",
                 AcmeErrorKind.NotFound, $"The certificate file of '{order.Name}' is missing from the vault.") { Target = order.Name };
             string id = CertificateId.ForPem(pem);
             var now = DateTimeOffset.UtcNow;
@@ -125,7 +125,7 @@ namespace AcmePS.Core.Workflow
             var account = session.Account;
             var order = account == null ? null
                 : session.Vault.GetOrder(session.Server.Id, account.Id, value) ?? session.Vault.GetOrder(session.Server.Id, account.Id, value.Replace('*', '!'));
-            string pem = order?.Certificate != null ? session.Vault.ReadOrderFile(order, CertificateOperations.ChainFile) : null;
+            string pem = order?.Certificate != null ? session.Vault.ReadOrderFile(order, CertificateOperations.ChainFileOf(order)) : null;
             if (pem != null) return CertificateId.ForPem(pem);
             if (CertificateId.LooksLikeId(value) && CertificateId.SerialHex(value) != null) return value;
             throw new AcmeException("AcmeCertificateNotFound", AcmeErrorKind.NotFound,
