@@ -29,6 +29,14 @@
         'New-AcmeCertificate'
         'Publish-AcmeChallTestSrvChallenge'
         'Unpublish-AcmeChallTestSrvChallenge'
+        'Initialize-AcmeVault'
+        'Get-AcmeVault'
+        'Set-AcmeVault'
+        'Unlock-AcmeVault'
+        'Export-AcmeVault'
+        'Import-AcmeVault'
+        'Remove-AcmeOrder'
+        'Remove-AcmeAccount'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

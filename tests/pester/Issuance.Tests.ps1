@@ -113,7 +113,8 @@ Describe 'The one-liner' {
         (Get-AcmeOrder -Name $name).KeyType | Should -Be 'ec384'
         # The plugin and its parameters are recorded on the order for renewals.
         $file = Get-ChildItem $env:ACMEPS_VAULT -Recurse -Filter plugin.json | Where-Object { $_.Directory.Name -eq $name }
-        $recorded = Get-Content $file.FullName -Raw | ConvertFrom-Json
+        Get-Content $file.FullName -Raw | Should -BeLike 'ACMEPS-VAULT-ENCRYPTED *' -Because 'plugin parameters are secrets: encrypted at rest'
+        $recorded = Read-VaultSecret $file.FullName.Substring($env:ACMEPS_VAULT.Length) | ConvertFrom-Json
         $recorded.plugin | Should -Be 'ChallTestSrv'
         $recorded.challengeType | Should -Be 'dns-01'
         @($recorded.parameters.PSObject.Properties.Name | Sort-Object) | Should -Be @($script:Cts.Keys | Sort-Object)
