@@ -90,6 +90,8 @@ Describe 'Conditions on this side' {
         @{ Case = 'an unknown plugin'; ErrorId = 'AcmePluginNotFound'; Category = 'ObjectNotFound'; Run = { New-AcmeCertificate -DnsName 'x.example.test' -Plugin Nope } }
         @{ Case = 'an unknown CA name'; ErrorId = 'AcmeServerInvalid'; Category = 'InvalidArgument'; Run = { Set-AcmeServer 'NoSuchCA' } }
         @{ Case = 'an export with no format'; ErrorId = 'AcmeExportFormatUnknown'; Category = 'InvalidArgument'; Run = { Export-AcmeCertificate -Name x -Path 'x.bin' } }
+        @{ Case = 'a vault archive that does not exist'; ErrorId = 'AcmeVaultArchiveNotFound'; Category = 'ObjectNotFound'; Run = { Import-AcmeVault -Path 'no-such-archive.acmepsvault' -Passphrase (ConvertTo-SecureString 'archive passphrase' -AsPlainText -Force) } }
+        @{ Case = 'removing an order that is not in the vault'; ErrorId = 'AcmeOrderNotFound'; Category = 'ObjectNotFound'; Run = { Remove-AcmeOrder -Name 'no-such-order.example.test' -Force } }
     ) {
         $ev = @(& { $ErrorActionPreference = 'Continue'; & $Run } 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
         Get-ErrorId $ev | Should -Be $ErrorId
