@@ -66,3 +66,11 @@ function Read-VaultSecret([string]$RelativePath) {
     $vault = $core.GetType('AcmePS.Core.Vault.AcmeVault').GetMethod('OpenDefault').Invoke($null, @())
     $vault.Store.Read($RelativePath.TrimStart('/').Replace('\', '/'))
 }
+
+function Export-TestKey($Certificate) {
+    # A plaintext PEM copy of a certificate's key (the vault's cert.key is encrypted), in a new temporary file.
+    $dir = if ($TestDrive) { $TestDrive } else { [IO.Path]::GetTempPath() }
+    $path = Join-Path $dir ('acmeps-key-' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '.key')
+    $Certificate | Export-AcmeCertificate -Path $path -Format KeyPem
+    $path
+}

@@ -17,6 +17,8 @@ namespace AcmePS.Core.Vault.Protection
         private static readonly ConcurrentDictionary<string, byte[]> SessionKeys = new ConcurrentDictionary<string, byte[]>();
 
         private readonly IVaultStore _inner;
+        // Parallel issuances (New-AcmeCertificate -ThrottleLimit) share one store: the keyring's state is guarded.
+        private readonly object _sync = new object();
         private string _text;
         private ProtectionRecord _record;
         private readonly Dictionary<string, byte[]> _keys = new Dictionary<string, byte[]>();
@@ -34,12 +36,20 @@ namespace AcmePS.Core.Vault.Protection
         }
 
         /// <summary>The protection as last read (reading it the first time); null for a vault not yet protected.</summary>
-        public ProtectionRecord Record => _text == null ? Reload() : _record;
+        public ProtectionRecord Record
+        {
+            get { lock (_sync) return _text == null ? Reload() : _record; }
+        }
 
         /// <summary>Reads protection.json again (another process may have changed the key); keeps the keys if not.</summary>
         public ProtectionRecord Reload()
         {
             string text = _inner.Read(VaultProtection.ProtectionFile) ?? "";
+            lock (_sync) return Parse(text);
+        }
+
+        private ProtectionRecord Parse(string text)
+        {
             if (text == _text) return _record;
             _text = text;
             _keys.Clear();
@@ -58,6 +68,11 @@ namespace AcmePS.Core.Vault.Protection
         /// <summary>After this process wrote protection.json itself: the record and the keys it already holds.</summary>
         internal void Adopt(string text, ProtectionRecord record, IDictionary<string, byte[]> keys)
         {
+            lock (_sync) AdoptLocked(text, record, keys);
+        }
+
+        private void AdoptLocked(string text, ProtectionRecord record, IDictionary<string, byte[]> keys)
+        {
             _text = text;
             _record = record;
             _keys.Clear();
@@ -66,6 +81,11 @@ namespace AcmePS.Core.Vault.Protection
 
         /// <summary>The current data key (null in None mode), unwrapping it on first use.</summary>
         public byte[] CurrentKey()
+        {
+            lock (_sync) return CurrentKeyLocked();
+        }
+
+        private byte[] CurrentKeyLocked()
         {
             var record = Record;
             if (record == null || record.Mode == ProtectionModes.None) return null;
@@ -77,6 +97,11 @@ namespace AcmePS.Core.Vault.Protection
 
         /// <summary>Every key files may be sealed with: the current one and any retired one, by id.</summary>
         public IDictionary<string, byte[]> AllKeys()
+        {
+            lock (_sync) return AllKeysLocked();
+        }
+
+        private IDictionary<string, byte[]> AllKeysLocked()
         {
             var record = Record;
             var result = new Dictionary<string, byte[]>();
