@@ -65,6 +65,9 @@ public sealed class VaultProtectionTests : IDisposable
     {
         Assert.Equal(ProtectionModes.DpapiUser, ProtectionModes.Default(isWindows: true));
         Assert.Equal(ProtectionModes.Key, ProtectionModes.Default(isWindows: false));
+        // a passphrase at hand (ACMEPS_VAULT_KEY in a runbook) means Key on Windows too: DPAPI keys do not follow a job to another machine
+        Assert.Equal(ProtectionModes.Key, ProtectionModes.Default(isWindows: true, hasPassphrase: true));
+        Assert.Equal(ProtectionModes.Key, ProtectionModes.Default(isWindows: false, hasPassphrase: true));
         Assert.Equal(ProtectionModes.DpapiMachine, ProtectionModes.Normalize("dpapimachine"));
         Assert.Equal("AcmeVaultProtectionInvalid", Assert.Throws<AcmeException>(() => ProtectionModes.Normalize("Rot13")).ErrorId);
     }

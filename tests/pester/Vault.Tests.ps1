@@ -121,6 +121,35 @@ Describe 'What the vault holds on disk' {
     }
 }
 
+Describe 'An account made with External Account Binding' {
+    BeforeAll {
+        $bytes = [byte[]](1..32 | ForEach-Object { Get-Random -Minimum 0 -Maximum 256 })
+        $script:Hmac = [Convert]::ToBase64String($bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_')
+        $script:HmacStd = [Convert]::ToBase64String($bytes)
+        $script:EabServer = Start-AcmeTestServer -ExternalAccountMacKeys @{ 'kid-vault' = $script:Hmac }
+        $script:SavedVault = $env:ACMEPS_VAULT
+        $script:EabVault = New-TestVault
+    }
+    AfterAll {
+        if ($script:EabServer) { Stop-AcmeTestServer -Server $script:EabServer }
+        Remove-TestVault $script:EabVault
+        $env:ACMEPS_VAULT = $script:SavedVault
+    }
+
+    It 'leaves neither the HMAC key nor the account key in plaintext in the vault' {
+        Set-AcmeServer -DirectoryUrl $script:EabServer.DirectoryUrl -TrustedRoot $script:EabServer.TrustedRoot
+        $account = New-AcmeAccount -Contact eab@example.test -AcceptTermsOfService -EabKeyId kid-vault -EabHmacKey $script:Hmac
+        $account.Status | Should -Be 'valid'
+        $files = @(Get-VaultText $script:EabVault)
+        $files.Count | Should -BeGreaterThan 2
+        foreach ($f in $files) {
+            foreach ($needle in 'PRIVATE KEY', $script:Hmac.Substring(0, 24), $script:HmacStd.Substring(0, 24)) {
+                $f.Text.Contains($needle) | Should -BeFalse -Because "$($f.File) must not hold it"
+            }
+        }
+    }
+}
+
 Describe 'Missing and wrong keys, and a change of passphrase' {
     It 'a new process without ACMEPS_VAULT_KEY reads the records but not the keys (AcmeVaultKeyMissing), a wrong one gets AcmeVaultKeyInvalid, and neither writes a file' {
         $name = (Get-AcmeCertificate | Select-Object -First 1).Name
@@ -208,7 +237,7 @@ Describe 'A schema-1 vault (plaintext keys, as AcmePS before encryption wrote it
     It 'is protected with the default mode at its first secret write, its old keys encrypted with it' {
         New-AcmeCertificate -DnsName (New-UniqueName 'mig') -Plugin ChallTestSrv -PluginParameters @{ ManagementUrl = $script:Server.ChallTestSrvUrl } | Should -Not -BeNullOrEmpty
         $info = Get-AcmeVault
-        $info.Protection | Should -Be $(if ($IsWindows) { 'DpapiUser' } else { 'Key' })
+        $info.Protection | Should -Be 'Key' -Because 'ACMEPS_VAULT_KEY is set (on Windows too: a job with a passphrase gets a vault any machine can open)'
         $info.UnencryptedSecretFiles | Should -Be 0
         (Get-VaultText $script:Old | Where-Object Text -Match 'PRIVATE KEY') | Should -BeNullOrEmpty
     }

@@ -38,12 +38,12 @@ namespace AcmePS.Commands
             try
             {
                 var vault = VaultCommands.Open(this, Path);
-                string mode = Protection ?? ProtectionModes.Default(Core.Util.AtomicFile.IsWindows);
+                string mode = Protection ?? ProtectionModes.DefaultHere(VaultCommands.Plain(Passphrase));
                 if (!ShouldProcess(vault.Store.Location, $"Protect the vault with {mode}, encrypting every key in it")) return;
                 if (mode == ProtectionModes.None) WriteWarning(VaultCommands.NoneWarning);
                 int? cost = MyInvocation.BoundParameters.ContainsKey(nameof(KdfCost)) ? KdfCost : (int?)null;
                 var store = VaultCommands.Protected(vault);
-                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Initialize(store, mode, VaultCommands.Plain(Passphrase), cost, ct), ct));
+                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Initialize(store, Protection, VaultCommands.Plain(Passphrase), cost, ct), ct));
                 WriteObject(VaultCommands.Info(vault));
             }
             catch (Exception ex) when (IsReportable(ex))

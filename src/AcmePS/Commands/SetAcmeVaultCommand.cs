@@ -37,7 +37,7 @@ namespace AcmePS.Commands
             {
                 var vault = VaultCommands.Open(this, Path);
                 var store = VaultCommands.Protected(vault);
-                string mode = Protection ?? store.Keyring.Reload()?.Mode ?? ProtectionModes.Default(Core.Util.AtomicFile.IsWindows);
+                string mode = Protection ?? store.Keyring.Reload()?.Mode ?? ProtectionModes.DefaultHere(VaultCommands.Plain(Passphrase));
                 if (!ShouldProcess(vault.Store.Location, $"Re-encrypt every key in the vault under a new data key, protected with {mode}")) return;
                 if (mode == ProtectionModes.None) WriteWarning(VaultCommands.NoneWarning);
                 int? cost = MyInvocation.BoundParameters.ContainsKey(nameof(KdfCost)) ? KdfCost : (int?)null;

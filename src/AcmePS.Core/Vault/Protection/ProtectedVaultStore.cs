@@ -67,7 +67,7 @@ namespace AcmePS.Core.Vault.Protection
                 Keyring.CurrentKey();
                 return;
             }
-            string mode = ProtectionModes.Default(Util.AtomicFile.IsWindows);
+            string mode = ProtectionModes.DefaultHere(Keyring.Passphrase);
             if (mode == ProtectionModes.Key && string.IsNullOrEmpty(Keyring.Passphrase) && VaultKeyring.EnvironmentPassphrase() == null)
                 throw new AcmeException("AcmeVaultKeyMissing", AcmeErrorKind.SecurityError,
                     $"The vault at {Location} encrypts its keys with a passphrase and none was given: set the {VaultKeyring.PassphraseVariable} "

@@ -14,8 +14,16 @@ namespace AcmePS.Core.Vault.Protection
 
         public static readonly string[] All = { DpapiUser, DpapiMachine, Key, None };
 
-        /// <summary>DpapiUser on Windows; Key (a passphrase) where DPAPI does not exist.</summary>
-        public static string Default(bool isWindows) => isWindows ? DpapiUser : Key;
+        /// <summary>
+        /// The mode of a vault whose protection nobody chose: Key when a passphrase is at hand (a runbook or job that
+        /// sets ACMEPS_VAULT_KEY wants a vault any machine can open), else DpapiUser on Windows, else Key (which then
+        /// asks for a passphrase).
+        /// </summary>
+        public static string Default(bool isWindows, bool hasPassphrase = false) => hasPassphrase || !isWindows ? Key : DpapiUser;
+
+        /// <summary><see cref="Default"/> for this system and a passphrase given to a cmdlet, or ACMEPS_VAULT_KEY.</summary>
+        public static string DefaultHere(string passphrase) =>
+            Default(Util.AtomicFile.IsWindows, !string.IsNullOrEmpty(passphrase) || VaultKeyring.EnvironmentPassphrase() != null);
 
         public static string Normalize(string mode)
         {

@@ -57,7 +57,7 @@ namespace AcmePS.Core.Vault.Protection
             // Everything files may be sealed with, unlocked with the current credential (the -Passphrase given is tried
             // first: after an interrupted change it is the one protection.json already names).
             var oldKeys = keyring.AllKeys();
-            mode = ProtectionModes.Normalize(mode ?? old?.Mode ?? ProtectionModes.Default(AtomicFile.IsWindows));
+            mode = ProtectionModes.Normalize(mode ?? old?.Mode ?? ProtectionModes.DefaultHere(passphrase));
 
             byte[] dataKey = null;
             var record = new ProtectionRecord { Mode = mode, Created = DateTimeOffset.UtcNow };
