@@ -297,6 +297,34 @@ public sealed class VaultProtectionTests : IDisposable
             Assert.Throws<AcmeException>(() => VaultArchive.Import(new AcmeVault(target), "{}", "archive passphrase", true, "a.json")).ErrorId);
     }
 
+    [Fact]
+    public void SecretWritesDuringChangesOfKeyEndUnderTheLastKeyWhateverTheInterleaving()
+    {
+        WriteSchema1Vault();
+        VaultProtection.Initialize(Store(), ProtectionModes.Key, PassA, 10, CancellationToken.None);
+        Environment.SetEnvironmentVariable(VaultKeyring.PassphraseVariable, PassA);
+        var writer = Store(); // another "process": its own store and keyring, one of them shared by parallel writers
+        var paths = Enumerable.Range(0, 24).Select(i => $"servers/s1/accounts/a1/orders/p{i}/cert.key").ToList();
+
+        var writes = Task.Run(() => Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = 4 }, p => writer.Write(p, "KEY " + p, true)));
+        var first = VaultProtection.Change(Store(), null, null, null, CancellationToken.None);
+        var second = VaultProtection.Change(Store(), null, null, null, CancellationToken.None);
+        writes.Wait();
+
+        // Each write waited for the vault lock and sealed under the key of that moment; a change re-encrypts what was
+        // there before it: so every file is under the last key, none under a key that was dropped.
+        var final = second;
+        Assert.NotEqual(first.KeyId, second.KeyId);
+        VaultKeyring.ForgetSessionKeys();
+        var reader = Store();
+        foreach (string path in paths)
+        {
+            Assert.Equal(final.KeyId, VaultEnvelope.KeyIdOf(Disk(path)));
+            Assert.Equal("KEY " + path, reader.Read(path));
+        }
+        Parallel.ForEach(paths, p => Assert.Equal("KEY " + p, writer.Read(p)));
+    }
+
     /// <summary>A store that fails (as a killed process would stop) after a number of secret writes.</summary>
     private sealed class FailingStore(IVaultStore inner, int secretWritesAllowed) : IVaultStore
     {
