@@ -41,7 +41,7 @@ namespace AcmePS.Commands
                 if (!ShouldProcess(vault.Store.Location, $"Re-encrypt every key in the vault under a new data key, protected with {mode}")) return;
                 if (mode == ProtectionModes.None) WriteWarning(VaultCommands.NoneWarning);
                 int? cost = MyInvocation.BoundParameters.ContainsKey(nameof(KdfCost)) ? KdfCost : (int?)null;
-                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Change(store, Protection, VaultCommands.Plain(Passphrase), cost, ct), ct));
+                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Change(store, Protection, VaultCommands.Plain(Passphrase), cost, ct, Progress), ct));
                 WriteObject(VaultCommands.Info(vault));
             }
             catch (Exception ex) when (IsReportable(ex))

@@ -39,17 +39,19 @@ namespace AcmePS.Core.Vault.Protection
         }
 
         /// <summary>Set-AcmeVault: a new data key under <paramref name="mode"/> (null: the current mode), every secret re-encrypted.</summary>
-        public static ProtectionRecord Change(ProtectedVaultStore store, string mode, string passphrase, int? kdfCost, CancellationToken ct)
+        public static ProtectionRecord Change(ProtectedVaultStore store, string mode, string passphrase, int? kdfCost, CancellationToken ct,
+            IProgress<Workflow.AcmeProgress> progress = null)
         {
             using (store.Inner.Lock(VaultLock, LockTimeout, ct))
             {
                 store.Keyring.Reload();
-                return ChangeLocked(store, mode, passphrase, kdfCost, ct);
+                return ChangeLocked(store, mode, passphrase, kdfCost, ct, progress);
             }
         }
 
         /// <summary>The change itself; the caller holds the vault lock.</summary>
-        internal static ProtectionRecord ChangeLocked(ProtectedVaultStore store, string mode, string passphrase, int? kdfCost, CancellationToken ct = default)
+        internal static ProtectionRecord ChangeLocked(ProtectedVaultStore store, string mode, string passphrase, int? kdfCost, CancellationToken ct = default,
+            IProgress<Workflow.AcmeProgress> progress = null)
         {
             var keyring = store.Keyring;
             var old = keyring.Record;
@@ -102,9 +104,13 @@ namespace AcmePS.Core.Vault.Protection
             Save(store, record, allKeys);
             MarkSchema(store.Inner);
             // 2. Each secret file into the new form.
-            foreach (string path in VaultLayout.SecretFiles(store.Inner).ToList())
+            var files = VaultLayout.SecretFiles(store.Inner).ToList();
+            const string activity = "Re-encrypting the vault's secret files";
+            for (int i = 0; i < files.Count; i++)
             {
+                string path = files[i];
                 ct.ThrowIfCancellationRequested();
+                progress?.Report(new Workflow.AcmeProgress(activity, $"{i + 1} of {files.Count}", i * 100 / files.Count));
                 string text = store.Inner.Read(path);
                 if (text == null) continue;
                 bool sealedNow = VaultEnvelope.IsSealed(text);
@@ -113,6 +119,7 @@ namespace AcmePS.Core.Vault.Protection
                 string plain = sealedNow ? keyring.Decrypt(path, text) : text;
                 store.Inner.Write(path, store.SealForCurrent(path, plain), true);
             }
+            progress?.Report(new Workflow.AcmeProgress(activity, "done", 100) { Completed = true });
             // 3. The older keys go.
             record.RetiredKeys.Clear();
             Save(store, record, dataKey == null ? new Dictionary<string, byte[]>() : new Dictionary<string, byte[]> { [record.KeyId] = dataKey });
