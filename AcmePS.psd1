@@ -49,6 +49,14 @@
         'Unpublish-AcmeManualChallenge'
         'Get-AcmeRenewalInfo'
         'Submit-AcmeRenewal'
+        'Initialize-AcmeVault'
+        'Get-AcmeVault'
+        'Set-AcmeVault'
+        'Unlock-AcmeVault'
+        'Export-AcmeVault'
+        'Import-AcmeVault'
+        'Remove-AcmeOrder'
+        'Remove-AcmeAccount'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

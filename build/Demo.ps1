@@ -8,6 +8,9 @@ $modulePath = if ($env:ACMEPS_MODULE_PATH) { $env:ACMEPS_MODULE_PATH } else { Jo
 # A throw-away vault, so the demo never touches a real one.
 $env:ACMEPS_VAULT = Join-Path ([System.IO.Path]::GetTempPath()) ('acmeps-demo-vault-' + [guid]::NewGuid().ToString('N').Substring(0, 12))
 $null = New-Item -ItemType Directory -Path $env:ACMEPS_VAULT
+# Its keys are encrypted at rest: with a passphrase (Key protection) where Windows DPAPI does not exist. A real
+# vault's passphrase comes from a secret store; this throw-away one is random.
+$env:ACMEPS_VAULT_KEY = [Convert]::ToBase64String([System.Security.Cryptography.RandomNumberGenerator]::GetBytes(24))
 Import-Module $modulePath
 Import-Module (Join-Path $repo 'tests/TestServers.psm1')
 
@@ -62,6 +65,10 @@ try {
     # The engine may print SHA-1 (like X509Certificate2) or SHA-256 thumbprints; accept either.
     $leafPrints = $chain[0].Thumbprint, [Convert]::ToHexString([System.Security.Cryptography.SHA256]::HashData($chain[0].RawData))
     if (($cert.Thumbprint -replace '[^0-9A-Fa-f]', '') -notin $leafPrints) { throw 'the first PEM block is not the leaf' }
+    $vault = Get-AcmeVault
+    ''
+    "Vault: $($vault.Protection) protection, $($vault.SecretFiles) secret files, $($vault.UnencryptedSecretFiles) unencrypted"
+    if ($vault.UnencryptedSecretFiles -ne 0) { throw 'the vault holds an unencrypted key' }
     $root = (Get-AcmeTestRoot -Server $s).Root
     if ($chain[-1].Issuer -ne (ConvertFrom-Pem $root).Subject) { throw "the chain does not end at pebble's root" }
     ''

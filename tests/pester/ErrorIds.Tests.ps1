@@ -103,6 +103,8 @@ Describe 'Conditions on this side' {
         @{ Case = 'a profile the CA does not offer'; ErrorId = 'AcmeProfileUnknown'; Category = 'InvalidArgument'; Run = { New-AcmeOrder -DnsName 'p.example.test' -Profile 'shortlived' } }
         @{ Case = 'renewal info of a certificate not in the vault'; ErrorId = 'AcmeCertificateNotFound'; Category = 'ObjectNotFound'; Run = { Get-AcmeRenewalInfo -Name 'no-such-cert.example.test' } }
         @{ Case = 'renewing a certificate not in the vault'; ErrorId = 'AcmeCertificateNotFound'; Category = 'ObjectNotFound'; Run = { Submit-AcmeRenewal -Name 'no-such-cert.example.test' } }
+        @{ Case = 'a vault archive that does not exist'; ErrorId = 'AcmeVaultArchiveNotFound'; Category = 'ObjectNotFound'; Run = { Import-AcmeVault -Path 'no-such-archive.acmepsvault' -Passphrase (ConvertTo-SecureString 'archive passphrase' -AsPlainText -Force) } }
+        @{ Case = 'removing an order that is not in the vault'; ErrorId = 'AcmeOrderNotFound'; Category = 'ObjectNotFound'; Run = { Remove-AcmeOrder -Name 'no-such-order.example.test' -Force } }
     ) {
         $ev = @(& { $ErrorActionPreference = 'Continue'; & $Run } 2>&1 | Where-Object { $_ -is [Management.Automation.ErrorRecord] })
         Get-ErrorId $ev | Should -Be $ErrorId

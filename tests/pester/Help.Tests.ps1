@@ -5,7 +5,7 @@ BeforeDiscovery {
     $manifest = if ($env:ACMEPS_MODULE_PATH) { $env:ACMEPS_MODULE_PATH } else { Join-Path $repo 'out/AcmePS/AcmePS.psd1' }
     # The exported cmdlets, from the built manifest: discovery needs no module import.
     $script:CmdletCases = @((Import-PowerShellDataFile $manifest).CmdletsToExport | Sort-Object | ForEach-Object { @{ Name = $_ } })
-    $script:AboutCases = @(@{ Name = 'about_AcmePS' }, @{ Name = 'about_AcmePS_Plugins' })
+    $script:AboutCases = @(@{ Name = 'about_AcmePS' }, @{ Name = 'about_AcmePS_Plugins' }, @{ Name = 'about_AcmePS_Vault' })
     $script:AboutCases += @{ Name = 'about_AcmePS_AzureVault' }
 }
 

@@ -24,7 +24,8 @@ Describe 'Accounts' {
         (Get-AcmeServer -Default).DefaultAccount | Should -Be $script:Account.Id
         $key = Get-ChildItem $script:Vault -Recurse -Filter account.key
         $key | Should -HaveCount 1
-        (Get-Content -Raw $key.FullName) | Should -Match 'BEGIN PRIVATE KEY'
+        (Get-Content -Raw $key.FullName) | Should -BeLike 'ACMEPS-VAULT-ENCRYPTED *' -Because 'keys are encrypted at rest'
+        Read-VaultSecret $key.FullName.Substring($script:Vault.Length) | Should -Match 'BEGIN PRIVATE KEY'
         if ($IsLinux) { $key.UnixFileMode | Should -Be ([IO.UnixFileMode]'UserRead, UserWrite') }
     }
 }
@@ -43,7 +44,7 @@ Describe 'dns-01 through the pipeline' {
         $script:Cert | Should -HaveCount 1
         $script:Cert.Name | Should -Be $script:Name
         $script:Cert.DnsNames | Sort-Object | Should -Be (@($script:Name, "*.$script:Name") | Sort-Object)
-        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($script:Cert.CertificatePath, $script:Cert.KeyPath)
+        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($script:Cert.CertificatePath, (Export-TestKey $script:Cert))
         $x509.HasPrivateKey | Should -BeTrue
         $x509.Thumbprint | Should -Be $script:Cert.Thumbprint
         $x509.Subject | Should -Be "CN=$script:Name"
@@ -54,7 +55,7 @@ Describe 'dns-01 through the pipeline' {
         $again = Get-AcmeOrder -Name $script:Name | Complete-AcmeOrder
         $again.Thumbprint | Should -Be $script:Cert.Thumbprint
         $again.KeyPath | Should -Not -BeNullOrEmpty
-        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($again.CertificatePath, $again.KeyPath)
+        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($again.CertificatePath, (Export-TestKey $again))
         $x509.HasPrivateKey | Should -BeTrue
     }
 
@@ -96,7 +97,7 @@ Describe 'http-01' {
             Submit-AcmeChallenge |
             Complete-AcmeOrder -KeyType rsa2048
         $cert.DnsNames | Should -Be @($name)
-        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($cert.CertificatePath, $cert.KeyPath)
+        $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($cert.CertificatePath, (Export-TestKey $cert))
         [Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPublicKey($x509).ExportParameters($false).Modulus.Length * 8 | Should -Be 2048
         # Pebble asked challtestsrv for the token over HTTP.
         $history = Invoke-RestMethod -Method Post -Uri "$($script:Server.ChallTestSrvUrl)/http-request-history" -Body (@{ host = $name } | ConvertTo-Json)
@@ -113,7 +114,8 @@ Describe 'The one-liner' {
         (Get-AcmeOrder -Name $name).KeyType | Should -Be 'ec384'
         # The plugin and its parameters are recorded on the order for renewals.
         $file = Get-ChildItem $env:ACMEPS_VAULT -Recurse -Filter plugin.json | Where-Object { $_.Directory.Name -eq $name }
-        $recorded = Get-Content $file.FullName -Raw | ConvertFrom-Json
+        Get-Content $file.FullName -Raw | Should -BeLike 'ACMEPS-VAULT-ENCRYPTED *' -Because 'plugin parameters are secrets: encrypted at rest'
+        $recorded = Read-VaultSecret $file.FullName.Substring($env:ACMEPS_VAULT.Length) | ConvertFrom-Json
         $recorded.plugin | Should -Be 'ChallTestSrv'
         $recorded.challengeType | Should -Be 'dns-01'
         @($recorded.parameters.PSObject.Properties.Name | Sort-Object) | Should -Be @($script:Cts.Keys | Sort-Object)

@@ -10,6 +10,9 @@ function New-TestVault {
     # A new empty vault for the calls that follow (ACMEPS_VAULT is read by every command).
     $path = Join-Path ([IO.Path]::GetTempPath()) ('acmeps-vault-' + [guid]::NewGuid().ToString('N').Substring(0, 12))
     $env:ACMEPS_VAULT = $path
+    # Key protection (the default off Windows) with a cheap key derivation: the suite stays fast (the default cost is 17).
+    $env:ACMEPS_VAULT_KEY = 'acmeps test vault passphrase'
+    $env:ACMEPS_VAULT_KDFCOST = '10'
     $path
 }
 
@@ -54,4 +57,20 @@ function Stop-TestEnvironment($Environment) {
     if (-not $Environment) { return }
     if ($Environment.Server) { Stop-AcmeTestServer -Server $Environment.Server }
     Remove-TestVault $Environment.Vault
+}
+
+function Read-VaultSecret([string]$RelativePath) {
+    # The decrypted text of a secret file of the current vault (ACMEPS_VAULT), through the engine, for assertions on
+    # what a command recorded. The engine lives in the module's own load context: reached by reflection.
+    $core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'AcmePS.Core' } | Select-Object -First 1
+    $vault = $core.GetType('AcmePS.Core.Vault.AcmeVault').GetMethod('OpenDefault').Invoke($null, @())
+    $vault.Store.Read($RelativePath.TrimStart('/').Replace('\', '/'))
+}
+
+function Export-TestKey($Certificate) {
+    # A plaintext PEM copy of a certificate's key (the vault's cert.key is encrypted), in a new temporary file.
+    $dir = if ($TestDrive) { $TestDrive } else { [IO.Path]::GetTempPath() }
+    $path = Join-Path $dir ('acmeps-key-' + [guid]::NewGuid().ToString('N').Substring(0, 12) + '.key')
+    $Certificate | Export-AcmeCertificate -Path $path -Format KeyPem
+    $path
 }

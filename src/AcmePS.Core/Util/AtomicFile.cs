@@ -53,7 +53,7 @@ namespace AcmePS.Core.Util
             File.Replace(temp, target, null);
         }
 
-        /// <summary>chmod on Unix; on Windows the user profile's ACL already applies (DPAPI comes with the vault issue).</summary>
+        /// <summary>chmod on Unix; on Windows the folder's ACL applies (and the vault encrypts secret files: Vault/Protection).</summary>
         public static void Restrict(string path, int mode)
         {
             if (IsWindows) return;

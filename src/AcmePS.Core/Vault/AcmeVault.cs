@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text.RegularExpressions;
 using AcmePS.Core.Crypto;
+using AcmePS.Core.Vault.Protection;
 using Newtonsoft.Json;
 
 namespace AcmePS.Core.Vault
@@ -28,7 +29,16 @@ namespace AcmePS.Core.Vault
 
         public IVaultStore Store { get; }
 
-        public static AcmeVault OpenDefault() => new AcmeVault(VaultStores.Open(VaultStores.DefaultLocation()));
+        public static AcmeVault OpenDefault() => Open(VaultStores.DefaultLocation());
+
+        /// <summary>The vault at a location (folder or URL), its secret files encrypted by the vault's protection.</summary>
+        public static AcmeVault Open(string location) => new AcmeVault(new ProtectedVaultStore(VaultStores.Open(location)));
+
+        /// <summary>
+        /// Throws AcmeVaultKeyMissing (or another protection error) now when a key could not be stored: commands call
+        /// it before they create anything at the CA. Does nothing for a store without protection (tests).
+        /// </summary>
+        public void RequireSecretsWritable() => (Store as ProtectedVaultStore)?.EnsureWritable();
 
         // ---- config -------------------------------------------------------------------------------------------
 
@@ -44,7 +54,12 @@ namespace AcmePS.Core.Vault
             }
         }
 
-        public void SaveConfig(VaultConfig config) => WriteJson("vault.json", config);
+        public void SaveConfig(VaultConfig config)
+        {
+            // A protected vault is schema 2 even when this config was read before its protection was set up.
+            if (config.SchemaVersion < VaultConfig.CurrentSchema && Store.Exists(VaultProtection.ProtectionFile)) config.SchemaVersion = VaultConfig.CurrentSchema;
+            WriteJson("vault.json", config);
+        }
 
         // ---- servers ------------------------------------------------------------------------------------------
 
@@ -125,6 +140,8 @@ namespace AcmePS.Core.Vault
 
         /// <summary>The CA kept the old key: account.key.new goes, account.key stays.</summary>
         public void DiscardPendingAccountKey(AccountRecord account) => Store.Delete($"{AccountFolder(account)}/account.key.new");
+        /// <summary>Removes the account's folder: its key, its record and every order under it.</summary>
+        public void DeleteAccount(AccountRecord account) => Store.DeleteFolder(AccountFolder(account));
 
         private static string AccountFolder(AccountRecord a) => $"servers/{a.ServerId}/accounts/{a.Id}";
 

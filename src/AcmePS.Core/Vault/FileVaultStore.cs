@@ -83,6 +83,15 @@ namespace AcmePS.Core.Vault
             return Directory.GetDirectories(full).Select(Path.GetFileName).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
         }
 
+        public IReadOnlyList<string> ListFiles(string path)
+        {
+            string full = path.Length == 0 ? Root : Full(path);
+            if (!Directory.Exists(full)) return new string[0];
+            // AtomicFile's temporary files are ".<name>.<id>.tmp": a write that never finished.
+            return Directory.GetFiles(full).Select(Path.GetFileName).Where(n => !(n.StartsWith(".", StringComparison.Ordinal) && n.EndsWith(".tmp", StringComparison.Ordinal)))
+                .OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
+        }
+
         public void DeleteFolder(string path)
         {
             string full = Full(path);

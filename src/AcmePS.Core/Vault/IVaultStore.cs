@@ -27,6 +27,9 @@ namespace AcmePS.Core.Vault
         /// <summary>The names of the folders directly below <paramref name="path"/>.</summary>
         IReadOnlyList<string> ListFolders(string path);
 
+        /// <summary>The names of the files directly in <paramref name="path"/> (no temporary files of unfinished writes).</summary>
+        IReadOnlyList<string> ListFiles(string path);
+
         /// <summary>Removes a folder and everything below it.</summary>
         void DeleteFolder(string path);
 

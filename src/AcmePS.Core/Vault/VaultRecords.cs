@@ -5,10 +5,13 @@ using Newtonsoft.Json;
 
 namespace AcmePS.Core.Vault
 {
-    /// <summary>vault.json: the schema version and the user's defaults.</summary>
+    /// <summary>
+    /// vault.json: the schema version and the user's defaults. Schema 1: secret files in plaintext. Schema 2: the
+    /// vault has protection.json and its secret files are encrypted (unless its protection is None).
+    /// </summary>
     public sealed class VaultConfig
     {
-        public const int CurrentSchema = 1;
+        public const int CurrentSchema = 2;
 
         [JsonProperty("schemaVersion")] public int SchemaVersion { get; set; } = CurrentSchema;
         [JsonProperty("defaultServer")] public string DefaultServer { get; set; }

@@ -23,6 +23,7 @@ namespace AcmePS.Core.Workflow
                 throw new AcmeException("AcmeExternalAccountRequired", AcmeErrorKind.InvalidArgument,
                     $"{session.Server.Name} requires External Account Binding: give the key id and HMAC key the CA gave you with -EabKeyId and -EabHmacKey.");
             var contacts = NormalizeContacts(contact);
+            session.Vault.RequireSecretsWritable();   // a missing vault passphrase fails here, not after the CA made the account
             var key = AcmeKey.Generate(keyType);
             var resource = await session.Client.NewAccountAsync(key, contacts, true, false, ct, externalAccountBinding).ConfigureAwait(false);
             var record = new AccountRecord
@@ -62,6 +63,7 @@ namespace AcmePS.Core.Workflow
         {
             var record = session.RequireAccount();
             var signer = session.Signer;
+            session.Vault.RequireSecretsWritable();
             var newKey = AcmeKey.Generate(keyType);
             session.Vault.SavePendingAccountKey(record, newKey);
             await session.Client.ChangeKeyAsync(signer, newKey, ct).ConfigureAwait(false);

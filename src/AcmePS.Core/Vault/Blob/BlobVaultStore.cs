@@ -140,6 +140,13 @@ namespace AcmePS.Core.Vault.Blob
                 .OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
         }
 
+        public IReadOnlyList<string> ListFiles(string path)
+        {
+            string prefix = path.Length == 0 ? _address.BlobName("") : Blob(path);
+            var (blobs, _) = List(prefix.Length == 0 ? "" : prefix + "/", delimited: true);
+            return blobs.Select(b => b.Substring(b.LastIndexOf('/') + 1)).OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToList();
+        }
+
         public void DeleteFolder(string path)
         {
             string folder = Blob(path) + "/";
