@@ -6,13 +6,16 @@ BeforeAll {
     $script:Cts = @{ ManagementUrl = $script:Env.Server.ChallTestSrvUrl }
     $script:AccountDir = Join-Path $script:Env.Vault "servers/$($script:Env.Account.Server)/accounts/$($script:Env.Account.Id)"
     $script:KeyFile = Join-Path $script:AccountDir 'account.key'
+    # The key files are encrypted (the envelope names its own path): read and write them as plain PEM through the
+    # engine and as the plaintext a schema-1 vault had, which the vault still reads.
+    $script:KeyPath = "servers/$($script:Env.Account.Server)/accounts/$($script:Env.Account.Id)/account.key"
 }
 
 AfterAll { Stop-TestEnvironment $script:Env }
 
 Describe 'An interrupted key rollover' {
     It 'is dropped at the next use when the CA kept the old key' {
-        $oldKey = Get-Content -Raw $script:KeyFile
+        $oldKey = Read-VaultSecret $script:KeyPath
         # A new key written before the CA was asked, and then nothing: the CA never saw it.
         $out = & openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>&1
         $LASTEXITCODE | Should -Be 0
@@ -21,13 +24,13 @@ Describe 'An interrupted key rollover' {
         ($order | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Out-String) | Should -Match 'kept the old key'
         @($order | Where-Object { $_ -is [AcmePS.Models.AcmeOrder] }).Count | Should -Be 1
         Test-Path "$($script:KeyFile).new" | Should -BeFalse
-        Get-Content -Raw $script:KeyFile | Should -Be $oldKey
+        Read-VaultSecret $script:KeyPath | Should -Be $oldKey
     }
 
     It 'is committed at the next use when the CA has the new key' {
-        $oldKey = Get-Content -Raw $script:KeyFile
+        $oldKey = Read-VaultSecret $script:KeyPath
         $null = Set-AcmeAccount -RolloverKey -KeyType ec384
-        $newKey = Get-Content -Raw $script:KeyFile
+        $newKey = Read-VaultSecret $script:KeyPath
         # Play the interruption: the CA changed the key, but the vault still has the old one as account.key.
         Set-Content -Path "$($script:KeyFile).new" -Value $newKey -NoNewline
         Set-Content -Path $script:KeyFile -Value $oldKey -NoNewline
@@ -37,7 +40,7 @@ Describe 'An interrupted key rollover' {
         $cert = New-AcmeCertificate -DnsName (New-UniqueName 'moved') -Plugin ChallTestSrv -PluginParameters $script:Cts
         $cert.Thumbprint | Should -Match '^[0-9A-F]{40}$'
         Test-Path "$($script:KeyFile).new" | Should -BeFalse
-        Get-Content -Raw $script:KeyFile | Should -Be $newKey
+        Read-VaultSecret $script:KeyPath | Should -Be $newKey
         (Get-AcmeAccount -Id $script:Env.Account.Id).KeyType | Should -Be 'ec384'
     }
 }

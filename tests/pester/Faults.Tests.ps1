@@ -41,7 +41,7 @@ Describe 'One POST in five failing' {
         $inVault = @{}; Get-AcmeCertificate | ForEach-Object { $inVault[$_.Name] = $_ }
         foreach ($name in $issued.Keys) {
             $inVault[$name].Thumbprint | Should -Be $issued[$name]
-            $pem = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($inVault[$name].CertificatePath, $inVault[$name].KeyPath)
+            $pem = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($inVault[$name].CertificatePath, (Export-TestKey $inVault[$name]))
             $pem.Thumbprint | Should -Be $issued[$name]
             $pem.HasPrivateKey | Should -BeTrue
         }

@@ -102,10 +102,11 @@ Describe 'What the vault holds on disk' {
     }
 
     It 'encrypts each key and plugin file, and nothing else' {
-        $secret = @($script:Files | Where-Object { (Split-Path $_.File -Leaf) -in 'account.key', 'account.key.new', 'cert.key', 'pending.key', 'plugin.json' })
+        $secret = @($script:Files | Where-Object { (Split-Path $_.File -Leaf) -like '*.key' -or (Split-Path $_.File -Leaf) -in 'account.key.new', 'plugin.json' })
         $secret.Count | Should -BeGreaterOrEqual 3
         foreach ($f in $secret) { $f.Text | Should -BeLike 'ACMEPS-VAULT-ENCRYPTED v1 *' -Because $f.File }
-        ($script:Files | Where-Object { $_.File -like '*cert.pem' }).Text | Should -Match 'BEGIN CERTIFICATE'
+        @($script:Files | Where-Object { $_.File -like '*cert-*.pem' }).Count | Should -BeGreaterThan 0
+        foreach ($f in $script:Files | Where-Object { $_.File -like '*.pem' }) { $f.Text | Should -Match 'BEGIN CERTIFICATE' -Because $f.File }
     }
 
     It 'Get-AcmeVault shows Key protection, schema 2 and no unencrypted secret' {
