@@ -29,6 +29,9 @@
         'New-AcmeCertificate'
         'Publish-AcmeChallTestSrvChallenge'
         'Unpublish-AcmeChallTestSrvChallenge'
+        'Get-AcmePlugin'
+        'Publish-AcmeRfc2136Challenge'
+        'Unpublish-AcmeRfc2136Challenge'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -72,7 +72,9 @@ function Start-AcmeTestServer {
         # External Account Binding: key id -> HMAC key (base64url, as Pebble expects it). Given, Pebble requires EAB
         # (externalAccountBindingRequired) and knows these keys (externalAccountMACKeys); not given, no EAB.
         [hashtable]$ExternalAccountMacKeys,
-        [string]$WorkDir
+        [string]$WorkDir,
+        # host:port of the DNS server Pebble resolves through (a test BIND, Start-AcmeTestBind); default: challtestsrv's.
+        [string]$DnsServer
     )
     foreach ($cmd in 'pebble', 'pebble-challtestsrv', 'openssl') {
         if (-not (Get-Command $cmd -CommandType Application -ErrorAction SilentlyContinue)) {
@@ -107,7 +109,7 @@ function Start-AcmeTestServer {
         '-defaultIPv4', '127.0.0.1', '-defaultIPv6', '', '-dns01', "127.0.0.1:$dnsPort",
         '-http01', "127.0.0.1:$httpPort", '-https01', '', '-tlsalpn01', '', '-management', "127.0.0.1:$ctsMgmtPort")
     $pebble = Start-LoggedProcess -FilePath 'pebble' -LogPath $pebbleLog -Arguments @(
-        '-config', $config, '-dnsserver', "127.0.0.1:$dnsPort", '-strict=false') -Environment @{
+        '-config', $config, '-dnsserver', $(if ($DnsServer) { $DnsServer } else { "127.0.0.1:$dnsPort" }), '-strict=false') -Environment @{
         PEBBLE_VA_NOSLEEP = '1'; PEBBLE_WFE_NONCEREJECT = $NonceRejectPercent; PEBBLE_AUTHZREUSE = $AuthzReusePercent; PEBBLE_ALTERNATE_ROOTS = $AlternateRoots
     }
 
@@ -193,6 +195,64 @@ function Get-AcmeTestCertStatus {
     }
 }
 
+function Start-AcmeTestBind {
+    # A BIND 9 (named) of its own on a free loopback port: the zones given (default bind.test and other.test), each
+    # with "* A 127.0.0.1", updatable (TXT only) by DNS UPDATE with the TSIG keys acme-key (hmac-sha256) and
+    # acme-key512 (hmac-sha512). -Records adds lines to the first zone's file. Returns Port, Server ("127.0.0.1:port"),
+    # Zones, KeyName/KeySecret, Key512Name/Key512Secret, Pid, WorkDir. Stop it with Stop-AcmeTestBind.
+    [CmdletBinding()]
+    param([string[]]$Zones = @('bind.test', 'other.test'), [string[]]$Records = @())
+    if (-not (Get-Command named -CommandType Application -ErrorAction SilentlyContinue)) { throw "'named' not found: apt-get install bind9 bind9-utils" }
+    $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("acmeps-bind-" + [guid]::NewGuid().ToString('N').Substring(0, 12))
+    $null = New-Item -ItemType Directory -Path $dir
+    $port = Get-FreePorts -Count 1 -FirstAlsoUdp
+    $secret = { param($n) $b = [byte[]]::new($n); [System.Security.Cryptography.RandomNumberGenerator]::Fill($b); [Convert]::ToBase64String($b) }
+    $key256 = & $secret 32; $key512 = & $secret 64
+    $conf = @"
+key "acme-key" { algorithm hmac-sha256; secret "$key256"; };
+key "acme-key512" { algorithm hmac-sha512; secret "$key512"; };
+options { directory "$dir"; pid-file "$dir/named.pid"; session-keyfile "$dir/session.key"; managed-keys-directory "$dir";
+  listen-on port $port { 127.0.0.1; }; listen-on-v6 { none; }; recursion no; allow-query { 127.0.0.1; };
+  dnssec-validation no; notify no; };
+controls { };
+
+"@
+    $first = $true
+    foreach ($zone in $Zones) {
+        $lines = @('$TTL 60', "@ IN SOA ns1.$zone. hostmaster.$zone. ( 1 60 60 600 60 )", "  IN NS ns1.$zone.", 'ns1 IN A 127.0.0.1', '* IN A 127.0.0.1')
+        if ($first) { $lines += $Records; $first = $false }
+        Set-Content -Path (Join-Path $dir "db.$zone") -Value ($lines -join "`n") -Encoding ascii
+        $conf += "zone `"$zone`" { type primary; file `"$dir/db.$zone`"; update-policy { grant acme-key zonesub TXT; grant acme-key512 zonesub TXT; }; };`n"
+    }
+    $confPath = Join-Path $dir 'named.conf'
+    Set-Content -Path $confPath -Value $conf -Encoding ascii
+    $log = Join-Path $dir 'named.log'
+    $p = Start-LoggedProcess -FilePath 'named' -Arguments @('-g', '-c', $confPath) -LogPath $log
+    $bind = [pscustomobject]@{
+        Port = $port; Server = "127.0.0.1:$port"; Zones = $Zones; Pid = $p.Id; WorkDir = $dir; Log = $log
+        KeyName = 'acme-key'; KeySecret = $key256; Key512Name = 'acme-key512'; Key512Secret = $key512
+    }
+    $deadline = [DateTime]::UtcNow.AddSeconds(15)
+    while (-not ((Test-Path $log) -and (Select-String -Path $log -Pattern 'running' -Quiet))) {
+        if ($p.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            $tail = Get-LogTail $log
+            Stop-AcmeTestBind $bind -KeepWorkDir
+            throw "named did not start (logs in $dir)`n$tail"
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    $bind
+}
+
+function Stop-AcmeTestBind {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)]$Bind, [switch]$KeepWorkDir)
+    process {
+        Stop-ProcessById $Bind.Pid
+        if (-not $KeepWorkDir -and (Test-Path $Bind.WorkDir)) { Remove-Item $Bind.WorkDir -Recurse -Force }
+    }
+}
+
 function Start-AcmeTestProxy {
     # The test proxy (tests/AcmePS.TestProxy) in front of a running test server: same TLS certificate, so the
     # same TrustedRoot works; -PostFaultPercent makes that share of POSTs fail (503, 500, dropped before or after
@@ -257,4 +317,4 @@ function Stop-AcmeTestProxy {
     process { Stop-ProcessById $Proxy.Pid }
 }
 
-Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
+Export-ModuleMember -Function Start-AcmeTestBind, Stop-AcmeTestBind, Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem

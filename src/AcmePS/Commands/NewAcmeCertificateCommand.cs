@@ -97,6 +97,15 @@ namespace AcmePS.Commands
         [ValidateRange(0.1, 10000)]
         public double MaxRequestsPerSecond { get; set; }
 
+        /// <summary>The DNS servers (host or host:port) the propagation check asks, instead of the plugin's or the zone's own.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] DnsServer { get; set; }
+
+        /// <summary>Submit dns-01 challenges without waiting for the DNS servers to serve the records.</summary>
+        [Parameter]
+        public SwitchParameter SkipPropagationCheck { get; set; }
+
         private readonly List<Task<bool>> _running = new List<Task<bool>>();
         private SemaphoreSlim _slots;
         private int _started, _finished;
@@ -159,6 +168,8 @@ namespace AcmePS.Commands
                 KeyType = keyType,
                 PreferredChain = PreferredChain,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
+                DnsServers = DnsServer,
+                SkipPropagationCheck = SkipPropagationCheck,
             };
         }
 

@@ -17,19 +17,30 @@ namespace AcmePS.Internal
     internal static class ChallengeSubmitter
     {
         /// <summary>Returns the order when every authorization is valid; otherwise writes one error per failed name and returns null.</summary>
-        public static OrderRecord Submit(AcmeCmdlet cmdlet, AcmeSession session, OrderRecord order, IReadOnlyList<AcmeChallenge> challenges, TimeSpan timeout)
+        public static OrderRecord Submit(AcmeCmdlet cmdlet, AcmeSession session, OrderRecord order, IReadOnlyList<AcmeChallenge> challenges, TimeSpan timeout,
+            IReadOnlyList<string> dnsServers = null, bool skipPropagationCheck = false)
         {
+            PublishGuard.ReplayAbandoned(cmdlet, session);
+            var journal = PublishGuard.Record(session, challenges);
             try
             {
                 RecordPluginSettings(session, order, challenges);
                 var pending = challenges.Select(c => c.ToPending()).ToList();
+                cmdlet.Run(ct => PublishGuard.WaitForPropagationAsync(cmdlet, pending, dnsServers, skipPropagationCheck, timeout, cmdlet.Progress, ct));
                 var failures = cmdlet.Run(ct => SubmitOperations.SubmitAsync(session, order, pending, timeout, cmdlet.Progress, ct));
                 ReportFailures(cmdlet, failures);
                 return failures.Count == 0 ? order : null;
             }
             finally
             {
-                Unpublish(cmdlet, challenges);
+                try
+                {
+                    Unpublish(cmdlet, challenges);
+                }
+                finally
+                {
+                    PublishGuard.Done(cmdlet, session, journal);
+                }
             }
         }
 

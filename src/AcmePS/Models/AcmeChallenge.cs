@@ -30,6 +30,11 @@ namespace AcmePS.Models
         public Uri AuthorizationUrl { get; set; }
         public string Server { get; set; }
         public string AccountId { get; set; }
+        /// <summary>
+        /// dns-01: the DNS servers (host or host:port) the plugin published to. Set by the plugin; the propagation check
+        /// asks these servers when the user named none (-DnsServer), and the zone's authoritative servers when empty.
+        /// </summary>
+        public string[] DnsServers { get; set; }
         /// <summary>The plugin that published the answer; Submit-AcmeChallenge removes it through that plugin.</summary>
         public string PublishedBy { get; set; }
         /// <summary>
@@ -82,6 +87,7 @@ namespace AcmePS.Models
             AuthorizationUrl = c.AuthorizationUrl,
             Server = c.ServerId,
             AccountId = c.AccountId,
+            DnsServers = c.DnsServers,
         };
 
         internal PendingChallenge ToPending() => new PendingChallenge
@@ -100,6 +106,7 @@ namespace AcmePS.Models
             AuthorizationUrl = AuthorizationUrl,
             ServerId = Server,
             AccountId = AccountId,
+            DnsServers = DnsServers,
         };
 
         public override string ToString() => $"{Type} {Identifier}";

@@ -1,0 +1,109 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Net;
+using System.Threading;
+using System.Threading.Tasks;
+using DnsClient;
+using DnsClient.Protocol;
+
+namespace AcmePS.Core.Dns
+{
+    /// <summary>What one server answered for a TXT query (after the CNAMEs it gave), or why it did not answer.</summary>
+    public sealed class TxtAnswer
+    {
+        /// <summary>The name whose TXT values these are: the asked name, or where its CNAMEs lead.</summary>
+        public string Name { get; set; }
+        public IReadOnlyList<string> Values { get; set; } = new string[0];
+        /// <summary>True when the answer ended at a CNAME target the server gave no TXT for (ask again for it).</summary>
+        public bool Delegated { get; set; }
+        /// <summary>A DNS error or a failure to get an answer; null when the server answered.</summary>
+        public string Error { get; set; }
+    }
+
+    /// <summary>DNS queries through DnsClient, with no cache: the engine's only use of that library.</summary>
+    internal static class DnsLookup
+    {
+        private static LookupClient Client(IPEndPoint server, bool recursion) =>
+            new LookupClient(new LookupClientOptions(new NameServer(server.Address, server.Port))
+            {
+                UseCache = false,
+                Recursion = recursion,
+                Timeout = TimeSpan.FromSeconds(3),
+                Retries = 1,
+                UseTcpFallback = true,
+                ThrowDnsErrors = false,
+                ContinueOnDnsError = false,
+                ContinueOnEmptyResponse = false,
+            });
+
+        /// <summary>The system's resolvers (for finding a zone's name servers, never for the TXT values themselves).</summary>
+        private static readonly Lazy<LookupClient> System = new Lazy<LookupClient>(() =>
+            new LookupClient(new LookupClientOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(5), Retries = 1, ThrowDnsErrors = false }));
+
+        public static string Absolute(string name) => DnsWire.Canonical(name) + ".";
+
+        private static bool Same(DnsString a, string b) => string.Equals(DnsWire.Canonical(a.Value), DnsWire.Canonical(b), StringComparison.Ordinal);
+
+        /// <summary>Asks one server (non-recursively) for the TXT values at <paramref name="name"/>, following CNAMEs in its answer.</summary>
+        public static async Task<TxtAnswer> TxtAsync(IPEndPoint server, string name, CancellationToken ct)
+        {
+            var answer = new TxtAnswer { Name = DnsWire.Canonical(name) };
+            IDnsQueryResponse response;
+            try
+            {
+                response = await Client(server, false).QueryAsync(Absolute(name), QueryType.TXT, QueryClass.IN, ct).ConfigureAwait(false);
+            }
+            catch (DnsResponseException ex)
+            {
+                answer.Error = ex.Message;
+                return answer;
+            }
+            var code = response.Header.ResponseCode;
+            if (code != DnsHeaderResponseCode.NoError && code != DnsHeaderResponseCode.NotExistentDomain)
+            {
+                answer.Error = code.ToString();
+                return answer;
+            }
+            for (int hops = 0; hops < 16; hops++)
+            {
+                var cname = response.Answers.CnameRecords().FirstOrDefault(c => Same(c.DomainName, answer.Name));
+                if (cname == null) break;
+                answer.Name = DnsWire.Canonical(cname.CanonicalName.Value);
+            }
+            answer.Values = response.Answers.TxtRecords().Where(t => Same(t.DomainName, answer.Name))
+                .Select(t => string.Concat(t.Text)).ToList();
+            answer.Delegated = answer.Values.Count == 0 && answer.Name != DnsWire.Canonical(name);
+            return answer;
+        }
+
+        /// <summary>The zone that holds <paramref name="name"/>, from the SOA a server gives for it; null when none.</summary>
+        public static async Task<string> ZoneOfAsync(IPEndPoint server, string name, CancellationToken ct)
+        {
+            var response = server == null
+                ? await System.Value.QueryAsync(Absolute(name), QueryType.SOA, QueryClass.IN, ct).ConfigureAwait(false)
+                : await Client(server, false).QueryAsync(Absolute(name), QueryType.SOA, QueryClass.IN, ct).ConfigureAwait(false);
+            var soa = response.Answers.SoaRecords().Concat(response.Authorities.SoaRecords()).FirstOrDefault();
+            return soa == null ? null : DnsWire.Canonical(soa.DomainName.Value);
+        }
+
+        /// <summary>A zone's name servers, through the system's resolvers, each with its first address (IPv4 first).</summary>
+        public static async Task<IReadOnlyList<KeyValuePair<string, IPEndPoint>>> NameServersAsync(string zone, CancellationToken ct)
+        {
+            var response = await System.Value.QueryAsync(Absolute(zone), QueryType.NS, QueryClass.IN, ct).ConfigureAwait(false);
+            var result = new List<KeyValuePair<string, IPEndPoint>>();
+            foreach (var ns in response.Answers.NsRecords().Select(n => DnsWire.Canonical(n.NSDName.Value)).Distinct())
+            {
+                IPAddress address = null;
+                foreach (var type in new[] { QueryType.A, QueryType.AAAA })
+                {
+                    var a = await System.Value.QueryAsync(Absolute(ns), type, QueryClass.IN, ct).ConfigureAwait(false);
+                    address = a.Answers.ARecords().Select(r => r.Address).Concat(a.Answers.AaaaRecords().Select(r => r.Address)).FirstOrDefault();
+                    if (address != null) break;
+                }
+                if (address != null) result.Add(new KeyValuePair<string, IPEndPoint>(ns, new IPEndPoint(address, 53)));
+            }
+            return result;
+        }
+    }
+}
