@@ -15,6 +15,9 @@ $ResultsDir = Join-Path $Out 'test-results'
 $TestPackages = [ordered]@{
     'pebble'  = @('pebble', 'pebble-challtestsrv')
     'openssl' = @('openssl')
+    'bind9'          = @('named')             # the RFC 2136 and propagation tests run a BIND of their own
+    'bind9-utils'    = @('nsupdate')
+    'bind9-dnsutils' = @('dig')
 }
 
 function Invoke-Native {
