@@ -198,28 +198,33 @@ function Get-AcmeTestCertStatus {
 function Start-AcmeTestBind {
     # A BIND 9 (named) of its own on a free loopback port: the zones given (default bind.test and other.test), each
     # with "* A 127.0.0.1", updatable (TXT only) by DNS UPDATE with the TSIG keys acme-key (hmac-sha256) and
-    # acme-key512 (hmac-sha512). -Records adds lines to the first zone's file. Returns Port, Server ("127.0.0.1:port"),
+    # acme-key512 (hmac-sha512). -Records adds lines to the first zone's file. Returns Port, Address, Server ("address:port"),
     # Zones, KeyName/KeySecret, Key512Name/Key512Secret, Pid, WorkDir. Stop it with Stop-AcmeTestBind.
     [CmdletBinding()]
-    param([string[]]$Zones = @('bind.test', 'other.test'), [string[]]$Records = @())
+    param([string[]]$Zones = @('bind.test', 'other.test'), [string[]]$Records = @(),
+        # Another address (named listens only on an interface's addresses: 127.0.0.1 or ::1) and a fixed port, such as
+        # 53, the port a zone's NS records imply, instead of a free port on 127.0.0.1.
+        [string]$Address = '127.0.0.1', [int]$Port)
     if (-not (Get-Command named -CommandType Application -ErrorAction SilentlyContinue)) { throw "'named' not found: apt-get install bind9 bind9-utils" }
     $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("acmeps-bind-" + [guid]::NewGuid().ToString('N').Substring(0, 12))
     $null = New-Item -ItemType Directory -Path $dir
-    $port = Get-FreePorts -Count 1 -FirstAlsoUdp
+    $port = if ($Port) { $Port } else { Get-FreePorts -Count 1 -FirstAlsoUdp }
     $secret = { param($n) $b = [byte[]]::new($n); [System.Security.Cryptography.RandomNumberGenerator]::Fill($b); [Convert]::ToBase64String($b) }
     $key256 = & $secret 32; $key512 = & $secret 64
+    $v6 = $Address.Contains(':')
+    $listen = if ($v6) { "listen-on { none; }; listen-on-v6 port $port { $Address; };" } else { "listen-on port $port { $Address; }; listen-on-v6 { none; };" }
     $conf = @"
 key "acme-key" { algorithm hmac-sha256; secret "$key256"; };
 key "acme-key512" { algorithm hmac-sha512; secret "$key512"; };
 options { directory "$dir"; pid-file "$dir/named.pid"; session-keyfile "$dir/session.key"; managed-keys-directory "$dir";
-  listen-on port $port { 127.0.0.1; }; listen-on-v6 { none; }; recursion no; allow-query { 127.0.0.1; };
+  $listen recursion no; allow-query { 127.0.0.0/8; ::1; };
   dnssec-validation no; notify no; };
 controls { };
 
 "@
     $first = $true
     foreach ($zone in $Zones) {
-        $lines = @('$TTL 60', "@ IN SOA ns1.$zone. hostmaster.$zone. ( 1 60 60 600 60 )", "  IN NS ns1.$zone.", 'ns1 IN A 127.0.0.1', '* IN A 127.0.0.1')
+        $lines = @('$TTL 60', "@ IN SOA ns1.$zone. hostmaster.$zone. ( 1 60 60 600 60 )", "  IN NS ns1.$zone.", "ns1 IN $(if ($v6) { 'AAAA' } else { 'A' }) $Address", '* IN A 127.0.0.1')
         if ($first) { $lines += $Records; $first = $false }
         Set-Content -Path (Join-Path $dir "db.$zone") -Value ($lines -join "`n") -Encoding ascii
         $conf += "zone `"$zone`" { type primary; file `"$dir/db.$zone`"; update-policy { grant acme-key zonesub TXT; grant acme-key512 zonesub TXT; }; };`n"
@@ -229,7 +234,7 @@ controls { };
     $log = Join-Path $dir 'named.log'
     $p = Start-LoggedProcess -FilePath 'named' -Arguments @('-g', '-c', $confPath) -LogPath $log
     $bind = [pscustomobject]@{
-        Port = $port; Server = "127.0.0.1:$port"; Zones = $Zones; Pid = $p.Id; WorkDir = $dir; Log = $log
+        Port = $port; Address = $Address; Server = $(if ($v6) { "[$Address]:$port" } else { "${Address}:$port" }); Zones = $Zones; Pid = $p.Id; WorkDir = $dir; Log = $log
         KeyName = 'acme-key'; KeySecret = $key256; Key512Name = 'acme-key512'; Key512Secret = $key512
     }
     $deadline = [DateTime]::UtcNow.AddSeconds(15)

@@ -21,9 +21,9 @@ BeforeAll {
     # published (-Hint), and logging what it does (-Log).
     $script:PluginPath = Join-Path $script:Work 'PropTestPlugin.psm1'
     Set-Content -Path $script:PluginPath -Value @'
-function Send-TestUpdate([int]$Port, [string]$Key, [string[]]$Commands, [int]$DelaySeconds) {
+function Send-TestUpdate([string]$Address, [int]$Port, [string]$Key, [string[]]$Commands, [int]$DelaySeconds) {
     $file = Join-Path ([IO.Path]::GetTempPath()) ('nsupdate-' + [guid]::NewGuid().ToString('N') + '.txt')
-    Set-Content -Path $file -Value ((@("server 127.0.0.1 $Port") + $Commands + 'send') -join "`n")
+    Set-Content -Path $file -Value ((@("server $Address $Port") + $Commands + 'send') -join "`n")
     if ($DelaySeconds -gt 0) {
         $psi = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
         foreach ($a in '-c', "sleep $DelaySeconds; nsupdate -y 'hmac-sha256:acme-key:$Key' '$file' >/dev/null 2>&1; rm -f '$file'") { $psi.ArgumentList.Add($a) }
@@ -37,7 +37,7 @@ function Send-TestUpdate([int]$Port, [string]$Key, [string[]]$Commands, [int]$De
 function Publish-AcmePropTestChallenge {
     [CmdletBinding()]
     param([Parameter(Mandatory, ValueFromPipeline)] $Challenge, [Parameter(Mandatory)] [int] $Port, [Parameter(Mandatory)] [string] $Key,
-        [int] $DelaySeconds, [string] $Value, [string] $At, [switch] $Replace, [switch] $Hint, [string] $Log)
+        [int] $DelaySeconds, [string] $Value, [string] $At, [switch] $Replace, [switch] $Hint, [string] $Log, [string] $Address = '127.0.0.1')
     process {
         foreach ($c in $Challenge) {
             $name = if ($At) { $At } else { $c.RecordName }
@@ -45,7 +45,7 @@ function Publish-AcmePropTestChallenge {
             $commands = @()
             if ($Replace) { $commands += "update delete $name. TXT" }
             $commands += "update add $name. 60 TXT `"$v`""
-            Send-TestUpdate -Port $Port -Key $Key -Commands $commands -DelaySeconds $DelaySeconds
+            Send-TestUpdate -Address $Address -Port $Port -Key $Key -Commands $commands -DelaySeconds $DelaySeconds
             if ($Hint) { $c.DnsServers = @("127.0.0.1:$Port") }
             if ($Log) { Add-Content -Path $Log -Value "publish $($c.Identifier)" }
             $c.MarkPublished($PSCmdlet)
@@ -55,11 +55,11 @@ function Publish-AcmePropTestChallenge {
 function Unpublish-AcmePropTestChallenge {
     [CmdletBinding()]
     param([Parameter(Mandatory, ValueFromPipeline)] $Challenge, [Parameter(Mandatory)] [int] $Port, [Parameter(Mandatory)] [string] $Key,
-        [int] $DelaySeconds, [string] $Value, [string] $At, [switch] $Replace, [switch] $Hint, [string] $Log)
+        [int] $DelaySeconds, [string] $Value, [string] $At, [switch] $Replace, [switch] $Hint, [string] $Log, [string] $Address = '127.0.0.1')
     process {
         foreach ($c in $Challenge) {
             $name = if ($At) { $At } else { $c.RecordName }
-            Send-TestUpdate -Port $Port -Key $Key -Commands "update delete $name. TXT"
+            Send-TestUpdate -Address $Address -Port $Port -Key $Key -Commands "update delete $name. TXT"
             if ($Log) { Add-Content -Path $Log -Value "unpublish $($c.Identifier)" }
         }
     }
@@ -169,6 +169,60 @@ Describe 'The propagation check' {
     }
 }
 
+Describe 'The propagation check with no server given' {
+    # A zone whose NS record leads to a BIND on [::1]:53 (port 53 is what NS records imply), found the way a public zone
+    # is: its SOA and NS through the resolver (ACMEPS_DNS_RESOLVER, here that BIND), then the name server asked directly.
+    BeforeAll {
+        $script:Addr = '::1'
+        $script:Bind53 = Start-AcmeTestBind -Address $script:Addr -Port 53 -Zones 'acmeps-test.org', 'acmeps-other.org' -Records @(
+            '_acme-challenge.away IN CNAME _acme-challenge.target.acmeps-other.org.')
+        $script:Server53 = Start-AcmeTestServer -DnsServer $script:Bind53.Server
+        $script:OuterVault = $env:ACMEPS_VAULT
+        $script:Vault53 = New-TestVault
+        $null = Initialize-TestAccount $script:Server53
+        $env:ACMEPS_DNS_RESOLVER = $script:Bind53.Server
+        $script:P53 = @{ Address = $script:Addr; Port = 53; Key = $script:Bind53.KeySecret }
+    }
+
+    AfterAll {
+        Remove-Item Env:ACMEPS_DNS_RESOLVER -ErrorAction SilentlyContinue
+        if ($script:Server53) { Stop-AcmeTestServer $script:Server53 }
+        if ($script:Bind53) { Stop-AcmeTestBind $script:Bind53 }
+        Remove-TestVault $script:Vault53
+        $env:ACMEPS_VAULT = $script:OuterVault
+    }
+
+    It 'finds the zone''s authoritative servers through SOA and NS, and waits until they serve the record' {
+        $name = "d$([guid]::NewGuid().ToString('N').Substring(0, 8)).acmeps-test.org"
+        $p = $script:P53.Clone(); $p.DelaySeconds = 3
+        $all = New-AcmeCertificate -DnsName $name, "*.$name" -Plugin PropTest -PluginParameters $p -Verbose 4>&1
+        ($all | Where-Object { $_ -is [AcmePS.Models.AcmeCertificate] }).DnsNames | Sort-Object | Should -Be (@($name, "*.$name") | Sort-Object)
+        ($all | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | Out-String -Width 500) |
+            Should -Match ([regex]::Escape("the zone of _acme-challenge.$name is acmeps-test.org, served by ns1.acmeps-test.org ([::1]:53)"))
+    }
+
+    It 'names the authoritative server in AcmeDnsPropagationTimeout' {
+        $name = "t$([guid]::NewGuid().ToString('N').Substring(0, 8)).acmeps-test.org"
+        $p = $script:P53.Clone(); $p.Value = 'old-value'
+        New-AcmeCertificate -DnsName $name -Plugin PropTest -PluginParameters $p -TimeoutSeconds 2 -ErrorVariable ev -ErrorAction SilentlyContinue |
+            Should -BeNullOrEmpty
+        Get-ErrorId $ev | Should -Be 'AcmeDnsPropagationTimeout'
+        $ev[0].Exception.Message | Should -Match ([regex]::Escape("ns1.acmeps-test.org ([::1]:53) serves 'old-value'"))
+    }
+
+    It 'follows a CNAME to another zone and asks that zone''s own servers' {
+        $p = $script:P53.Clone(); $p.At = '_acme-challenge.target.acmeps-other.org'; $p.DelaySeconds = 2
+        $challenge = New-AcmeOrder -DnsName 'away.acmeps-test.org' | Get-AcmeChallenge -Type dns-01 | Publish-AcmePropTestChallenge @p
+        # Pebble's own resolver does not chase a CNAME out of the zone, so the CA's verdict is not what is tested here
+        $all = $challenge | Submit-AcmeChallenge -TimeoutSeconds 30 -Verbose -ErrorVariable ev -ErrorAction SilentlyContinue 4>&1
+        Get-ErrorId $ev | Should -Not -Contain 'AcmeDnsPropagationTimeout'
+        $verbose = $all | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | Out-String -Width 500
+        $verbose | Should -Match 'is a CNAME to _acme-challenge\.target\.acmeps-other\.org; asking that zone''s name servers'
+        $verbose | Should -Match ([regex]::Escape("the zone of _acme-challenge.target.acmeps-other.org is acmeps-other.org, served by ns1.acmeps-other.org"))
+        $verbose | Should -Match ("serves '" + [regex]::Escape($challenge.RecordValue) + "' at _acme-challenge\.target\.acmeps-other\.org")
+    }
+}
+
 Describe 'Records left by a stopped command' {
     It 'are removed by the next command that uses plugins after Ctrl+C stopped New-AcmeCertificate mid-wait' {
         $name = New-BindName 'stop'
@@ -198,5 +252,17 @@ Describe 'Records left by a stopped command' {
         Get-Content $log | Should -Contain "unpublish $name"
         Get-Txt "_acme-challenge.$name" | Should -BeNullOrEmpty
         Get-ChildItem $script:Vault -Recurse -Filter pending.json | Should -BeNullOrEmpty
+    }
+}
+
+Describe 'DnsClient' {
+    It 'loads from the module''s dependencies folder into the engine''s load context, beside the runtime''s own System.Memory' {
+        # the propagation checks above used it
+        $loaded = [AcmePS.Internal.ModuleInitializer]::EngineAssemblyLocations()
+        $dnsClient = @($loaded | Where-Object { $_ -like 'DnsClient|*' })
+        $dnsClient.Count | Should -Be 1
+        ($dnsClient[0] -split '\|')[1] | Should -Be (Join-Path (Get-Module AcmePS).ModuleBase 'dependencies/DnsClient.dll')
+        # the netstandard2.0 facades shipped for Windows PowerShell are not loaded on PowerShell 7
+        $loaded | Where-Object { $_ -match '^(System\.Memory|System\.Buffers|Microsoft\.Win32\.Registry)\|' } | Should -BeNullOrEmpty
     }
 }

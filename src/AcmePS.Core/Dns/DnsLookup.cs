@@ -37,9 +37,22 @@ namespace AcmePS.Core.Dns
                 ContinueOnEmptyResponse = false,
             });
 
-        /// <summary>The system's resolvers (for finding a zone's name servers, never for the TXT values themselves).</summary>
-        private static readonly Lazy<LookupClient> System = new Lazy<LookupClient>(() =>
-            new LookupClient(new LookupClientOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(5), Retries = 1, ThrowDnsErrors = false }));
+        /// <summary>The environment variable that names the resolver for finding zones ("host[:port]"); the system's by default.</summary>
+        public const string ResolverVariable = "ACMEPS_DNS_RESOLVER";
+
+        /// <summary>
+        /// The resolver that finds a zone's name servers (SOA, NS, their addresses), never asked for the TXT values
+        /// themselves: the one ACMEPS_DNS_RESOLVER names, else the system's.
+        /// </summary>
+        private static async Task<LookupClient> ResolverAsync()
+        {
+            string named = Environment.GetEnvironmentVariable(ResolverVariable);
+            if (string.IsNullOrWhiteSpace(named))
+                return new LookupClient(new LookupClientOptions { UseCache = false, Timeout = TimeSpan.FromSeconds(5), Retries = 1, ThrowDnsErrors = false });
+            var endpoint = await DnsServerAddress.Parse(named).ResolveAsync().ConfigureAwait(false);
+            return new LookupClient(new LookupClientOptions(new NameServer(endpoint.Address, endpoint.Port))
+                { UseCache = false, Timeout = TimeSpan.FromSeconds(5), Retries = 1, ThrowDnsErrors = false });
+        }
 
         public static string Absolute(string name) => DnsWire.Canonical(name) + ".";
 
@@ -80,24 +93,30 @@ namespace AcmePS.Core.Dns
         /// <summary>The zone that holds <paramref name="name"/>, from the SOA a server gives for it; null when none.</summary>
         public static async Task<string> ZoneOfAsync(IPEndPoint server, string name, CancellationToken ct)
         {
-            var response = server == null
-                ? await System.Value.QueryAsync(Absolute(name), QueryType.SOA, QueryClass.IN, ct).ConfigureAwait(false)
-                : await Client(server, false).QueryAsync(Absolute(name), QueryType.SOA, QueryClass.IN, ct).ConfigureAwait(false);
-            var soa = response.Answers.SoaRecords().Concat(response.Authorities.SoaRecords()).FirstOrDefault();
-            return soa == null ? null : DnsWire.Canonical(soa.DomainName.Value);
+            var client = server == null ? await ResolverAsync().ConfigureAwait(false) : Client(server, false);
+            // A name that is a CNAME answers with the CNAME and no SOA: its parent is in the same zone.
+            for (string current = DnsWire.Canonical(name); current.Length > 0; current = current.IndexOf('.') < 0 ? "" : current.Substring(current.IndexOf('.') + 1))
+            {
+                var response = await client.QueryAsync(Absolute(current), QueryType.SOA, QueryClass.IN, ct).ConfigureAwait(false);
+                var soa = response.Answers.SoaRecords().Concat(response.Authorities.SoaRecords()).FirstOrDefault();
+                if (soa != null) return DnsWire.Canonical(soa.DomainName.Value);
+                if (!response.Answers.CnameRecords().Any()) return null;
+            }
+            return null;
         }
 
-        /// <summary>A zone's name servers, through the system's resolvers, each with its first address (IPv4 first).</summary>
+        /// <summary>A zone's name servers, through the resolver, each with its first address (IPv4 first), port 53.</summary>
         public static async Task<IReadOnlyList<KeyValuePair<string, IPEndPoint>>> NameServersAsync(string zone, CancellationToken ct)
         {
-            var response = await System.Value.QueryAsync(Absolute(zone), QueryType.NS, QueryClass.IN, ct).ConfigureAwait(false);
+            var resolver = await ResolverAsync().ConfigureAwait(false);
+            var response = await resolver.QueryAsync(Absolute(zone), QueryType.NS, QueryClass.IN, ct).ConfigureAwait(false);
             var result = new List<KeyValuePair<string, IPEndPoint>>();
             foreach (var ns in response.Answers.NsRecords().Select(n => DnsWire.Canonical(n.NSDName.Value)).Distinct())
             {
                 IPAddress address = null;
                 foreach (var type in new[] { QueryType.A, QueryType.AAAA })
                 {
-                    var a = await System.Value.QueryAsync(Absolute(ns), type, QueryClass.IN, ct).ConfigureAwait(false);
+                    var a = await resolver.QueryAsync(Absolute(ns), type, QueryClass.IN, ct).ConfigureAwait(false);
                     address = a.Answers.ARecords().Select(r => r.Address).Concat(a.Answers.AaaaRecords().Select(r => r.Address)).FirstOrDefault();
                     if (address != null) break;
                 }
