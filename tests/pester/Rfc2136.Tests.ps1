@@ -2,7 +2,7 @@
 # no challtestsrv takes part in these validations. dig and nsupdate (BIND's own tools) check what the server holds.
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
-    $script:Bind = Start-AcmeTestBind
+    $script:Bind = Start-AcmeTestBind -Records '_acme-challenge.cn IN CNAME _acme-challenge.cntarget.bind.test.'
     try {
         $script:Server = Start-AcmeTestServer -DnsServer $script:Bind.Server
         $script:Vault = New-TestVault
@@ -58,6 +58,15 @@ Describe 'Publish-AcmeRfc2136Challenge and Unpublish-AcmeRfc2136Challenge' {
         # the settings recorded for renewals keep the secret out of the order's other files
         $orderFolder = Split-Path $cert.CertificatePath
         Get-Content -Raw (Join-Path $orderFolder 'order.json') | Should -Not -Match ([regex]::Escape($script:Bind.Key512Secret))
+    }
+
+    It 'writes where a CNAME on _acme-challenge leads, and removes it from there' {
+        $challenge = New-AcmeOrder -DnsName 'cn.bind.test' | Get-AcmeChallenge -Type dns-01
+        $published = $challenge | Publish-AcmeRfc2136Challenge @script:Params -Verbose 4>&1
+        ($published | Where-Object { $_ -is [Management.Automation.VerboseRecord] }).Message | Should -Match 'at _acme-challenge\.cntarget\.bind\.test on'
+        Get-Txt '_acme-challenge.cntarget.bind.test' | Should -Be @($challenge.RecordValue)
+        ($published | Where-Object { $_ -isnot [Management.Automation.VerboseRecord] } | Submit-AcmeChallenge).Status | Should -Be 'ready'
+        Get-Txt '_acme-challenge.cntarget.bind.test' | Should -BeNullOrEmpty
     }
 
     It 'reports a wrong secret as AcmeRfc2136KeyRejected (BADSIG), publishes nothing and asks the CA nothing' {

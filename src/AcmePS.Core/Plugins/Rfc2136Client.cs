@@ -46,22 +46,30 @@ namespace AcmePS.Core.Plugins
         /// <summary>The server as host:port, for the challenges' DnsServers (the propagation check asks it).</summary>
         public string Server => _server.ToString();
 
-        public Task AddTxtAsync(string name, string value, int ttl, CancellationToken ct) => SendAsync(name, m => m.AddTxt(name, value, ttl), "add", ct);
+        /// <summary>Adds the value at <paramref name="name"/>, or where its CNAME leads; returns the name written to.</summary>
+        public Task<string> AddTxtAsync(string name, string value, int ttl, CancellationToken ct) => SendAsync(name, (m, n) => m.AddTxt(n, value, ttl), "add", ct);
 
-        public Task DeleteTxtAsync(string name, string value, CancellationToken ct) => SendAsync(name, m => m.DeleteTxt(name, value), "remove", ct);
+        /// <summary>Deletes exactly this value at <paramref name="name"/>, or where its CNAME leads; returns the name.</summary>
+        public Task<string> DeleteTxtAsync(string name, string value, CancellationToken ct) => SendAsync(name, (m, n) => m.DeleteTxt(n, value), "remove", ct);
 
-        private async Task SendAsync(string name, Action<DnsUpdateMessage> build, string what, CancellationToken ct)
+        private async Task<string> SendAsync(string recordName, Action<DnsUpdateMessage, string> build, string what, CancellationToken ct)
         {
             var endpoint = await _server.ResolveAsync().ConfigureAwait(false);
-            string zone = _zone ?? await FindZoneAsync(endpoint, name, ct).ConfigureAwait(false);
+            // A CNAME on the record name (a delegated _acme-challenge) is followed: the value goes where it leads.
+            var existing = await DnsLookup.TxtAsync(endpoint, recordName, ct).ConfigureAwait(false);
+            string name = existing.Error == null ? existing.Name : DnsWire.Canonical(recordName);
+            bool inGivenZone = _zone != null && (name == _zone || name.EndsWith("." + _zone, StringComparison.Ordinal));
+            string zone = inGivenZone || name == DnsWire.Canonical(recordName) ? _zone : null;
+            zone = zone ?? await FindZoneAsync(endpoint, name, ct).ConfigureAwait(false);
             if (!DnsWire.Canonical(name).EndsWith("." + zone, StringComparison.Ordinal) && DnsWire.Canonical(name) != zone)
                 throw new AcmeException("AcmeRfc2136ZoneMismatch", AcmeErrorKind.InvalidArgument, $"'{name}' is not in the zone '{zone}'.") { Target = name };
             var message = new DnsUpdateMessage(zone, RandomId());
-            build(message);
+            build(message, name);
             byte[] request = message.Sign(_key, DateTimeOffset.UtcNow, out byte[] requestMac);
             byte[] reply = await ExchangeTcpAsync(endpoint, request, ct).ConfigureAwait(false);
             var response = DnsUpdateMessage.ReadResponse(reply, _key, requestMac);
             Check(response, message, name, what);
+            return name;
         }
 
         private async Task<string> FindZoneAsync(IPEndPoint endpoint, string name, CancellationToken ct)

@@ -30,8 +30,8 @@ namespace AcmePS.Commands
                 {
                     CheckDns01(challenge);
                     client = client ?? NewClient();
-                    Run(ct => client.AddTxtAsync(challenge.RecordName, challenge.RecordValue, Ttl, ct));
-                    WriteVerbose($"Added a TXT value at {challenge.RecordName} on {client.Server} for {challenge.Identifier}.");
+                    string written = Run(ct => client.AddTxtAsync(challenge.RecordName, challenge.RecordValue, Ttl, ct));
+                    WriteVerbose($"Added a TXT value at {written} on {client.Server} for {challenge.Identifier}.");
                     challenge.DnsServers = new[] { client.Server };
                     WriteObject(challenge.MarkPublished(this));
                 }

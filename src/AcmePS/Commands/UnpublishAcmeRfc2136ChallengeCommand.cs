@@ -18,8 +18,8 @@ namespace AcmePS.Commands
                 try
                 {
                     client = client ?? NewClient();
-                    Run(ct => client.DeleteTxtAsync(challenge.RecordName, challenge.RecordValue, ct));
-                    WriteVerbose($"Removed the TXT value for {challenge.Identifier} at {challenge.RecordName} on {client.Server}.");
+                    string removed = Run(ct => client.DeleteTxtAsync(challenge.RecordName, challenge.RecordValue, ct));
+                    WriteVerbose($"Removed the TXT value for {challenge.Identifier} at {removed} on {client.Server}.");
                 }
                 catch (Exception ex) when (IsReportable(ex))
                 {
