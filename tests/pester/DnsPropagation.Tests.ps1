@@ -151,6 +151,17 @@ Describe 'The propagation check' {
             Should -Match ("serves '" + [regex]::Escape($challenge.RecordValue) + "' at _acme-challenge\.target\.other\.test \(CNAME of _acme-challenge\.away\.bind\.test\)")
     }
 
+    It 'asks challtestsrv''s DNS server when the ChallTestSrv plugin is given -DnsServer' {
+        $cts = "127.0.0.1:$($script:Server.DnsPort)"
+        $challenge = New-AcmeOrder -DnsName (New-BindName 'cts') | Get-AcmeChallenge -Type dns-01 |
+            Publish-AcmeChallTestSrvChallenge -ManagementUrl $script:Server.ChallTestSrvUrl -DnsServer $cts
+        $challenge.DnsServers | Should -Be @($cts)
+        # Pebble resolves through BIND here, so the CA's verdict is not what is tested
+        $all = $challenge | Submit-AcmeChallenge -Verbose -ErrorAction SilentlyContinue 4>&1
+        ($all | Where-Object { $_ -is [Management.Automation.VerboseRecord] } | Out-String -Width 500) |
+            Should -Match ("DNS: " + [regex]::Escape($cts) + " serves '" + [regex]::Escape($challenge.RecordValue) + "'")
+    }
+
     It 'is turned off by -SkipPropagationCheck: the CA looks at once' {
         $name = New-BindName 'skip'
         New-AcmeCertificate -DnsName $name -Plugin PropTest -PluginParameters (New-Params @{ DelaySeconds = 3; Hint = $true }) -SkipPropagationCheck `

@@ -67,9 +67,9 @@ namespace AcmePS.Core.Dns
             {
                 response = await Client(server, false).QueryAsync(Absolute(name), QueryType.TXT, QueryClass.IN, ct).ConfigureAwait(false);
             }
-            catch (DnsResponseException ex)
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {
-                answer.Error = ex.Message;
+                answer.Error = ex.Message; // a timeout, a refused port, an unreachable network: asked again at the next poll
                 return answer;
             }
             var code = response.Header.ResponseCode;

@@ -147,7 +147,7 @@ namespace AcmePS.Core.Dns
                 AcmeTrace.Write($"DNS: the zone of {target.Name} is {zone}, served by {string.Join(", ", target.Servers.Select(s => s.Label))}.");
                 return null;
             }
-            catch (DnsClient.DnsResponseException ex)
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
             {
                 return $"{ex.Message}; pass -DnsServer to name the servers to check.";
             }
