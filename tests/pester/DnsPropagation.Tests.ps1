@@ -235,7 +235,7 @@ Describe 'The propagation check with no server given' {
 }
 
 Describe 'Records left by a stopped command' {
-    It 'are removed by the next command that uses plugins after Ctrl+C stopped New-AcmeCertificate mid-wait' {
+    It 'are removed at once when Ctrl+C stops New-AcmeCertificate mid-wait' {
         $name = New-BindName 'stop'
         $log = Join-Path $script:Work 'stop.log'
         $module = Join-Path (Get-Module AcmePS).ModuleBase 'AcmePS.psd1'
@@ -246,15 +246,45 @@ Describe 'Records left by a stopped command' {
                 # the record never gets the right value: the propagation check waits (up to 300 s)
                 New-AcmeCertificate -DnsName $Name -Plugin PropTest -PluginParameters $Parameters -DnsServer $Dns
             }).AddArgument($module).AddArgument($script:PluginPath).AddArgument($name).AddArgument((New-Params @{ Value = 'stuck'; Log = $log })).AddArgument($script:Dns)
-        $async = $ps.BeginInvoke()
+        $null = $ps.BeginInvoke()
         $deadline = [DateTime]::UtcNow.AddSeconds(60)
         while (-not ((Test-Path $log) -and (Get-Content $log) -contains "publish $name") -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        Get-Content $log | Should -Be @("publish $name")
+        Get-Txt "_acme-challenge.$name" | Should -Be @('stuck')
         Start-Sleep -Milliseconds 500
         $ps.Stop()   # what Ctrl+C does
         $ps.InvocationStateInfo.State | Should -Be 'Stopped'
         $ps.Dispose()
-        Get-Txt "_acme-challenge.$name" | Should -Be @('stuck') -Because 'the stopped command could not run Unpublish'
+        Get-Content $log | Should -Be @("publish $name", "unpublish $name")
+        Get-Txt "_acme-challenge.$name" | Should -BeNullOrEmpty
+        Get-ChildItem $script:Vault -Recurse -Filter pending.json | Should -BeNullOrEmpty
+    }
+
+    It 'are removed by the next command that uses plugins when the process was killed mid-wait' {
+        $name = New-BindName 'kill'
+        $log = Join-Path $script:Work 'kill.log'
+        $script = Join-Path $script:Work 'kill.ps1'
+        $parameters = New-Params @{ Value = 'stuck'; Log = $log }
+        Set-Content -Path $script -Value @"
+Import-Module '$(Join-Path (Get-Module AcmePS).ModuleBase 'AcmePS.psd1')'
+Import-Module '$($script:PluginPath)'
+New-AcmeCertificate -DnsName '$name' -Plugin PropTest -DnsServer '$($script:Dns)' -PluginParameters @{ Port = $($parameters.Port); Key = '$($parameters.Key)'; Value = 'stuck'; Log = '$log' }
+"@
+        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+        foreach ($a in (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script) { $psi.ArgumentList.Add($a) }
+        $psi.UseShellExecute = $false
+        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
+        $child = [Diagnostics.Process]::Start($psi)
+        try {
+            $deadline = [DateTime]::UtcNow.AddSeconds(90)
+            while (-not ((Test-Path $log) -and (Get-Content $log) -contains "publish $name") -and -not $child.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+            $child.HasExited | Should -BeFalse -Because "the child must be waiting: $(if ($child.HasExited) { $child.StandardError.ReadToEnd() })"
+            Start-Sleep -Milliseconds 500
+            $child.Kill()   # no finally block runs: only the vault's cleanup record is left
+            $child.WaitForExit()
+        }
+        finally { if (-not $child.HasExited) { $child.Kill() }; $child.Dispose() }
+        Get-Content $log | Should -Be @("publish $name")
+        Get-Txt "_acme-challenge.$name" | Should -Be @('stuck')
         @(Get-ChildItem $script:Vault -Recurse -Filter pending.json).Count | Should -Be 1
 
         $next = New-BindName 'next'

@@ -77,7 +77,11 @@ namespace AcmePS.Internal
                     try
                     {
                         PluginCommands.Resolve(cmdlet, group.Key).UnpublishAll(cmdlet, list, sameParameters.Key);
-                        foreach (var c in list) c.PublishedBy = null;
+                        foreach (var c in list)
+                        {
+                            c.PublishedBy = null;
+                            c.Unpublished = true;
+                        }
                     }
                     catch (AcmeException ex)
                     {

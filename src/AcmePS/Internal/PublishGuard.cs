@@ -20,30 +20,45 @@ namespace AcmePS.Internal
     /// </summary>
     internal static class PublishGuard
     {
-        /// <summary>Records what is about to be published (or was, by the user's pipeline), one entry per plugin and parameter set.</summary>
-        public static IReadOnlyList<string> Record(AcmeSession session, string plugin, Hashtable parameters, IEnumerable<AcmeChallenge> challenges,
-            CancellationToken stop = default(CancellationToken))
+        /// <summary>The cleanup records of one command and the challenges they cover.</summary>
+        internal sealed class Entries
         {
+            public List<string> Ids { get; } = new List<string>();
+            public List<AcmeChallenge> Challenges { get; } = new List<AcmeChallenge>();
+        }
+
+        /// <summary>Records what is about to be published (or was, by the user's pipeline), one entry per plugin and parameter set.</summary>
+        public static Entries Record(AcmeSession session, string plugin, Hashtable parameters, IEnumerable<AcmeChallenge> challenges,
+            CancellationToken stop = default(CancellationToken), Entries into = null)
+        {
+            var entries = into ?? new Entries();
             var list = challenges.Where(c => c.Status != "valid").ToList();
-            if (list.Count == 0 || session.Account == null) return new string[0];
+            if (list.Count == 0 || session.Account == null) return entries;
             var settings = PluginSettings.ToRecord(plugin, list[0].Type, parameters);
-            return new[] { UnpublishJournal.Record(session.Vault, session.Server.Id, session.Account.Id, settings, list.Select(c => c.ToPending()), stop) };
+            entries.Ids.Add(UnpublishJournal.Record(session.Vault, session.Server.Id, session.Account.Id, settings, list.Select(c => c.ToPending()), stop));
+            entries.Challenges.AddRange(list);
+            return entries;
         }
 
         /// <summary>For challenges published by the user's pipeline: one entry per plugin and parameter set.</summary>
-        public static IReadOnlyList<string> Record(AcmeSession session, IEnumerable<AcmeChallenge> challenges) =>
-            challenges.Where(c => !string.IsNullOrEmpty(c.PublishedBy))
-                .GroupBy(c => (c.PublishedBy, c.PluginParameters))
-                .SelectMany(g => Record(session, g.Key.PublishedBy, g.Key.PluginParameters, g)).ToList();
+        public static Entries Record(AcmeSession session, IEnumerable<AcmeChallenge> challenges)
+        {
+            var entries = new Entries();
+            foreach (var g in challenges.Where(c => !string.IsNullOrEmpty(c.PublishedBy)).GroupBy(c => (c.PublishedBy, c.PluginParameters)))
+                Record(session, g.Key.PublishedBy, g.Key.PluginParameters, g, default(CancellationToken), entries);
+            return entries;
+        }
 
         /// <summary>
-        /// The command is over: the entries are deleted, unless the pipeline is stopping (Ctrl+C), when Unpublish could
-        /// not run; then they stay for the next command.
+        /// The command is over: the entries are deleted, unless the pipeline is stopping (Ctrl+C) and Unpublish did not
+        /// run for every challenge; then they stay for the next command.
         /// </summary>
-        public static void Done(AcmeCmdlet cmdlet, AcmeSession session, IReadOnlyList<string> ids)
+        public static void Done(AcmeCmdlet cmdlet, AcmeSession session, Entries entries)
         {
-            foreach (var id in ids ?? new string[0])
-                UnpublishJournal.Done(session.Vault, session.Server.Id, session.Account.Id, id, cleanedUp: !cmdlet.Stopping);
+            if (entries == null) return;
+            bool cleanedUp = !cmdlet.Stopping || entries.Challenges.All(c => c.Unpublished);
+            foreach (var id in entries.Ids)
+                UnpublishJournal.Done(session.Vault, session.Server.Id, session.Account.Id, id, cleanedUp);
         }
 
         /// <summary>Removes what stopped commands of this account left published, through their plugins' Unpublish commands.</summary>

@@ -43,6 +43,9 @@ namespace AcmePS.Models
         /// </summary>
         internal Hashtable PluginParameters { get; set; }
 
+        /// <summary>True once the plugin's Unpublish command has run for this challenge without an error.</summary>
+        internal bool Unpublished { get; set; }
+
         /// <summary>
         /// Records which plugin published this challenge and with what parameters. A plugin calls it with its own
         /// $PSCmdlet; the name comes from the command name (Publish-Acme&lt;Name&gt;Challenge).
