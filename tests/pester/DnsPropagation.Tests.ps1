@@ -174,9 +174,16 @@ Describe 'The propagation check' {
         New-AcmeCertificate -DnsName $name -Plugin PropTest -PluginParameters (New-Params @{ DelaySeconds = 3 }) `
             -TimeoutSeconds 60 -ErrorVariable ev -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         Get-ErrorId $ev | Should -Be 'AcmeAuthorizationInvalid'
-        New-AcmeCertificate -DnsName (New-BindName 'bad') -Plugin PropTest -PluginParameters (New-Params) -DnsServer 'a b:x' `
+        $before = Get-VaultFiles $script:Vault
+        $log = Join-Path $script:Work 'bad.log'
+        New-AcmeCertificate -DnsName (New-BindName 'bad') -Plugin PropTest -PluginParameters (New-Params @{ Log = $log }) -DnsServer 'a b:x' `
             -ErrorVariable ev2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         Get-ErrorId $ev2 | Should -Be 'AcmeDnsServerInvalid'
+        $ev2[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        Get-VaultFiles $script:Vault | Should -Be $before -Because 'bad input is refused before anything is ordered'
+        Test-Path $log | Should -BeFalse
+        { New-AcmeOrder -DnsName (New-BindName 'bad') | Get-AcmeChallenge | Submit-AcmeChallenge -DnsServer 'host:0' -ErrorAction Stop } |
+            Should -Throw -ErrorId 'AcmeDnsServerInvalid*'
     }
 }
 

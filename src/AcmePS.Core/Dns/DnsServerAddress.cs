@@ -53,6 +53,12 @@ namespace AcmePS.Core.Dns
             return new DnsServerAddress(host.TrimEnd('.'), number);
         }
 
+        /// <summary>Checks each entry (AcmeDnsServerInvalid for the first that is not host[:port]), before anything is done.</summary>
+        public static void Validate(System.Collections.Generic.IEnumerable<string> servers)
+        {
+            foreach (var server in servers ?? new string[0]) Parse(server);
+        }
+
         /// <summary>The address to send to: the IP itself, or the host's first address (IPv4 first).</summary>
         public async Task<IPEndPoint> ResolveAsync()
         {

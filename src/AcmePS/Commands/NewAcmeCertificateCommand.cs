@@ -154,6 +154,7 @@ namespace AcmePS.Commands
             AccountOperations.NormalizeContacts(Contact);
             var plugin = PluginCommands.Resolve(this, Plugin);
             plugin.CheckParameters(PluginParameters);
+            Core.Dns.DnsServerAddress.Validate(DnsServer);
             var session = OpenSession(Server, Account);
             if (!ShouldProcess(string.Join(", ", names.All), $"Issue a certificate from {session.Server.Name} using the {plugin.Name} plugin")) return null;
             session = EnsureAccount(session);

@@ -35,6 +35,18 @@ namespace AcmePS.Commands
         [Parameter]
         public SwitchParameter SkipPropagationCheck { get; set; }
 
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                Core.Dns.DnsServerAddress.Validate(DnsServer);
+            }
+            catch (Core.AcmeException ex)
+            {
+                ThrowAcmeError(ex);
+            }
+        }
+
         protected override void ProcessRecord() => _challenges.AddRange(Challenge.Where(c => c != null));
 
         protected override void EndProcessing()
