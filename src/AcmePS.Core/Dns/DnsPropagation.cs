@@ -22,7 +22,7 @@ namespace AcmePS.Core.Dns
         /// <summary>Names under these top-level domains (RFC 2606, RFC 6761) never exist in public DNS: with no server to ask, they are not checked.</summary>
         private static readonly string[] ReservedTopLevel = { "test", "example", "invalid", "localhost" };
 
-        public static TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+        internal static TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
         private sealed class Server
         {
