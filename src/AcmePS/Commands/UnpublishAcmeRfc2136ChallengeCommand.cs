@@ -1,6 +1,7 @@
 using System;
 using System.Management.Automation;
 using AcmePS.Models;
+using AcmePS.Plugins;
 
 namespace AcmePS.Commands
 {
