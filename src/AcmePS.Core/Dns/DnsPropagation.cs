@@ -107,23 +107,24 @@ namespace AcmePS.Core.Dns
 
         private static async Task PollAsync(Target target, CancellationToken ct)
         {
-            foreach (var server in target.Servers.Where(s => !s.Done).ToList())
+            // Every server at once: a server that does not answer costs its timeout once per poll, not once per server.
+            var servers = target.Servers.Where(s => !s.Done).ToList();
+            var answers = await Task.WhenAll(servers.Select(s => AskAsync(target, s, ct))).ConfigureAwait(false);
+            var delegated = answers.FirstOrDefault(a => a.Delegated);
+            if (delegated != null && target.Discovered)
             {
-                var answer = await DnsLookup.TxtAsync(server.EndPoint, target.Name, ct).ConfigureAwait(false);
-                for (int hops = 0; answer.Delegated && hops < 8; hops++)
-                {
-                    if (target.Discovered)
-                    {
-                        // A CNAME to another zone: its own name servers have the values.
-                        AcmeTrace.Write($"DNS: {target.Name} is a CNAME to {answer.Name}; asking that zone's name servers.");
-                        target.Name = answer.Name;
-                        string problem = await DiscoverAsync(target, ct).ConfigureAwait(false);
-                        if (problem != null) throw new AcmeException("AcmeDnsZoneNotFound", AcmeErrorKind.NotFound,
-                            $"{target.RecordName} is a CNAME to {answer.Name}, whose name servers could not be found: {problem}") { Target = target.RecordName };
-                        return;
-                    }
-                    answer = await DnsLookup.TxtAsync(server.EndPoint, answer.Name, ct).ConfigureAwait(false);
-                }
+                // A CNAME to another zone: its own name servers have the values.
+                AcmeTrace.Write($"DNS: {target.Name} is a CNAME to {delegated.Name}; asking that zone's name servers.");
+                target.Name = delegated.Name;
+                string problem = await DiscoverAsync(target, ct).ConfigureAwait(false);
+                if (problem != null) throw new AcmeException("AcmeDnsZoneNotFound", AcmeErrorKind.NotFound,
+                    $"{target.RecordName} is a CNAME to {delegated.Name}, whose name servers could not be found: {problem}") { Target = target.RecordName };
+                return;
+            }
+            for (int i = 0; i < servers.Count; i++)
+            {
+                var server = servers[i];
+                var answer = answers[i];
                 string where = answer.Name == target.RecordName ? answer.Name : $"{answer.Name} (CNAME of {target.RecordName})";
                 string seen = answer.Error != null ? $"failed to answer for {where} ({answer.Error})"
                     : answer.Values.Count == 0 ? $"has no TXT record at {where}"
@@ -132,6 +133,15 @@ namespace AcmePS.Core.Dns
                 server.Seen = seen;
                 server.Done = answer.Error == null && target.Expected.All(answer.Values.Contains);
             }
+        }
+
+        /// <summary>One server's answer; with servers the user or the plugin named, CNAME targets are asked of the same server.</summary>
+        private static async Task<TxtAnswer> AskAsync(Target target, Server server, CancellationToken ct)
+        {
+            var answer = await DnsLookup.TxtAsync(server.EndPoint, target.Name, ct).ConfigureAwait(false);
+            for (int hops = 0; answer.Delegated && !target.Discovered && hops < 8; hops++)
+                answer = await DnsLookup.TxtAsync(server.EndPoint, answer.Name, ct).ConfigureAwait(false);
+            return answer;
         }
 
         /// <summary>The authoritative name servers of the zone that holds the target's name; a reason when there are none.</summary>
