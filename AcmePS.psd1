@@ -57,6 +57,9 @@
         'Import-AcmeVault'
         'Remove-AcmeOrder'
         'Remove-AcmeAccount'
+        'Get-AcmePlugin'
+        'Publish-AcmeRfc2136Challenge'
+        'Unpublish-AcmeRfc2136Challenge'
     )
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -16,6 +16,9 @@ $TestPackages = [ordered]@{
     'pebble'  = @('pebble', 'pebble-challtestsrv')
     'openssl' = @('openssl')
     'bsdutils' = @('script')   # a pseudo-terminal for the Manual plugin's interactive test
+    'bind9'          = @('named')             # the RFC 2136 and propagation tests run a BIND of their own
+    'bind9-utils'    = @('nsupdate')
+    'bind9-dnsutils' = @('dig')
 }
 
 function Invoke-Native {

@@ -75,7 +75,9 @@ function Start-AcmeTestServer {
         [string]$WorkDir,
         # Pebble validates http-01 on a free port of its own (Http01Port) where nothing listens, instead of
         # challtestsrv's HttpPort: for tests that answer http-01 from their own listener (SelfHost, WebRoot).
-        [switch]$SeparateHttp01Port
+        [switch]$SeparateHttp01Port,
+        # host:port of the DNS server Pebble resolves through (a test BIND, Start-AcmeTestBind); default: challtestsrv's.
+        [string]$DnsServer
     )
     foreach ($cmd in 'pebble', 'pebble-challtestsrv', 'openssl') {
         if (-not (Get-Command $cmd -CommandType Application -ErrorAction SilentlyContinue)) {
@@ -114,7 +116,7 @@ function Start-AcmeTestServer {
         '-defaultIPv4', '127.0.0.1', '-defaultIPv6', '', '-dns01', "127.0.0.1:$dnsPort",
         '-http01', "127.0.0.1:$httpPort", '-https01', '', '-tlsalpn01', '', '-management', "127.0.0.1:$ctsMgmtPort")
     $pebble = Start-LoggedProcess -FilePath 'pebble' -LogPath $pebbleLog -Arguments @(
-        '-config', $config, '-dnsserver', "127.0.0.1:$dnsPort", '-strict=false') -Environment @{
+        '-config', $config, '-dnsserver', $(if ($DnsServer) { $DnsServer } else { "127.0.0.1:$dnsPort" }), '-strict=false') -Environment @{
         PEBBLE_VA_NOSLEEP = '1'; PEBBLE_WFE_NONCEREJECT = $NonceRejectPercent; PEBBLE_AUTHZREUSE = $AuthzReusePercent; PEBBLE_ALTERNATE_ROOTS = $AlternateRoots
     }
 
@@ -200,6 +202,69 @@ function Get-AcmeTestCertStatus {
         Reason      = $body.PSObject.Properties['Reason']?.Value
         RevokedAt   = $body.PSObject.Properties['RevokedAt']?.Value
         Certificate = $body.Certificate
+    }
+}
+
+function Start-AcmeTestBind {
+    # A BIND 9 (named) of its own on a free loopback port: the zones given (default bind.test and other.test), each
+    # with "* A 127.0.0.1", updatable (TXT only) by DNS UPDATE with the TSIG keys acme-key (hmac-sha256) and
+    # acme-key512 (hmac-sha512). -Records adds lines to the first zone's file. Returns Port, Address, Server ("address:port"),
+    # Zones, KeyName/KeySecret, Key512Name/Key512Secret, Pid, WorkDir. Stop it with Stop-AcmeTestBind.
+    [CmdletBinding()]
+    param([string[]]$Zones = @('bind.test', 'other.test'), [string[]]$Records = @(),
+        # Another address (named listens only on an interface's addresses: 127.0.0.1 or ::1) and a fixed port, such as
+        # 53, the port a zone's NS records imply, instead of a free port on 127.0.0.1.
+        [string]$Address = '127.0.0.1', [int]$Port)
+    if (-not (Get-Command named -CommandType Application -ErrorAction SilentlyContinue)) { throw "'named' not found: apt-get install bind9 bind9-utils" }
+    $dir = Join-Path ([System.IO.Path]::GetTempPath()) ("acmeps-bind-" + [guid]::NewGuid().ToString('N').Substring(0, 12))
+    $null = New-Item -ItemType Directory -Path $dir
+    $port = if ($Port) { $Port } else { Get-FreePorts -Count 1 -FirstAlsoUdp }
+    $secret = { param($n) $b = [byte[]]::new($n); [System.Security.Cryptography.RandomNumberGenerator]::Fill($b); [Convert]::ToBase64String($b) }
+    $key256 = & $secret 32; $key512 = & $secret 64
+    $v6 = $Address.Contains(':')
+    $listen = if ($v6) { "listen-on { none; }; listen-on-v6 port $port { $Address; };" } else { "listen-on port $port { $Address; }; listen-on-v6 { none; };" }
+    $conf = @"
+key "acme-key" { algorithm hmac-sha256; secret "$key256"; };
+key "acme-key512" { algorithm hmac-sha512; secret "$key512"; };
+options { directory "$dir"; pid-file "$dir/named.pid"; session-keyfile "$dir/session.key"; managed-keys-directory "$dir";
+  $listen recursion no; allow-query { 127.0.0.0/8; ::1; };
+  dnssec-validation no; notify no; };
+controls { };
+
+"@
+    $first = $true
+    foreach ($zone in $Zones) {
+        $lines = @('$TTL 60', "@ IN SOA ns1.$zone. hostmaster.$zone. ( 1 60 60 600 60 )", "  IN NS ns1.$zone.", "ns1 IN $(if ($v6) { 'AAAA' } else { 'A' }) $Address", '* IN A 127.0.0.1')
+        if ($first) { $lines += $Records; $first = $false }
+        Set-Content -Path (Join-Path $dir "db.$zone") -Value ($lines -join "`n") -Encoding ascii
+        $conf += "zone `"$zone`" { type primary; file `"$dir/db.$zone`"; update-policy { grant acme-key zonesub TXT; grant acme-key512 zonesub TXT; }; };`n"
+    }
+    $confPath = Join-Path $dir 'named.conf'
+    Set-Content -Path $confPath -Value $conf -Encoding ascii
+    $log = Join-Path $dir 'named.log'
+    $p = Start-LoggedProcess -FilePath 'named' -Arguments @('-g', '-c', $confPath) -LogPath $log
+    $bind = [pscustomobject]@{
+        Port = $port; Address = $Address; Server = $(if ($v6) { "[$Address]:$port" } else { "${Address}:$port" }); Zones = $Zones; Pid = $p.Id; WorkDir = $dir; Log = $log
+        KeyName = 'acme-key'; KeySecret = $key256; Key512Name = 'acme-key512'; Key512Secret = $key512
+    }
+    $deadline = [DateTime]::UtcNow.AddSeconds(15)
+    while (-not ((Test-Path $log) -and (Select-String -Path $log -Pattern 'running' -Quiet))) {
+        if ($p.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            $tail = Get-LogTail $log
+            Stop-AcmeTestBind $bind -KeepWorkDir
+            throw "named did not start (logs in $dir)`n$tail"
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    $bind
+}
+
+function Stop-AcmeTestBind {
+    [CmdletBinding()]
+    param([Parameter(Mandatory, ValueFromPipeline)]$Bind, [switch]$KeepWorkDir)
+    process {
+        Stop-ProcessById $Bind.Pid
+        if (-not $KeepWorkDir -and (Test-Path $Bind.WorkDir)) { Remove-Item $Bind.WorkDir -Recurse -Force }
     }
 }
 
@@ -353,3 +418,4 @@ function Get-AcmeTestNewOrder {
 Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
 Export-ModuleMember -Function Start-AcmeProviderStandIn, Stop-AcmeProviderStandIn
 Export-ModuleMember -Function Set-AcmeTestProxy, Set-AcmeTestRenewalWindow, Add-AcmeTestReplaced, Get-AcmeTestNewOrder
+Export-ModuleMember -Function Start-AcmeTestBind, Stop-AcmeTestBind, Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem

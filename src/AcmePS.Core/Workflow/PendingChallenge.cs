@@ -20,5 +20,7 @@ namespace AcmePS.Core.Workflow
         public string RecordValue { get; set; }
         public string HttpPath { get; set; }
         public string HttpContent { get; set; }
+        /// <summary>dns-01: the DNS servers (host[:port]) the plugin published to, which the propagation check asks.</summary>
+        public string[] DnsServers { get; set; }
     }
 }

@@ -115,6 +115,15 @@ namespace AcmePS.Commands
         [ValidateNotNullOrEmpty]
         public string Replaces { get; set; }
 
+        /// <summary>The DNS servers (host or host:port) the propagation check asks, instead of the plugin's or the zone's own.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] DnsServer { get; set; }
+
+        /// <summary>Submit dns-01 challenges without waiting for the DNS servers to serve the records.</summary>
+        [Parameter]
+        public SwitchParameter SkipPropagationCheck { get; set; }
+
         private BulkIssuance _bulk;
 
         /// <summary>One limiter for every request of this command, and of no other.</summary>
@@ -155,6 +164,7 @@ namespace AcmePS.Commands
             AccountOperations.NormalizeContacts(Contact);
             var plugin = PluginCommands.Resolve(this, Plugin);
             plugin.CheckParameters(PluginParameters);
+            Core.Dns.DnsServerAddress.Validate(DnsServer);
             var session = OpenSession(Server, Account);
             if (!ShouldProcess(string.Join(", ", names.All), $"Issue a certificate from {session.Server.Name} using the {plugin.Name} plugin")) return null;
             session = EnsureAccount(session);
@@ -170,6 +180,8 @@ namespace AcmePS.Commands
                 PreferredChain = PreferredChain,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 OrderOptions = OrderOptionsBuilder.Build(session, NotBefore, NotAfter, Profile, Replaces),
+                DnsServers = DnsServer,
+                SkipPropagationCheck = SkipPropagationCheck,
             };
         }
 

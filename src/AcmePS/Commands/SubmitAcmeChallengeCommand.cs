@@ -26,6 +26,27 @@ namespace AcmePS.Commands
         [ValidateRange(1, 86400)]
         public int TimeoutSeconds { get; set; } = 300;
 
+        /// <summary>The DNS servers (host or host:port) the propagation check asks, instead of the plugin's or the zone's own.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string[] DnsServer { get; set; }
+
+        /// <summary>Submit dns-01 challenges without waiting for the DNS servers to serve the records.</summary>
+        [Parameter]
+        public SwitchParameter SkipPropagationCheck { get; set; }
+
+        protected override void BeginProcessing()
+        {
+            try
+            {
+                Core.Dns.DnsServerAddress.Validate(DnsServer);
+            }
+            catch (Core.AcmeException ex)
+            {
+                ThrowAcmeError(ex);
+            }
+        }
+
         protected override void ProcessRecord() => _challenges.AddRange(Challenge.Where(c => c != null));
 
         protected override void EndProcessing()
@@ -44,7 +65,8 @@ namespace AcmePS.Commands
                     }
                     var session = OpenSession(group.Key.Server, group.Key.AccountId);
                     var order = OrderOperations.Find(session, name);
-                    var result = ChallengeSubmitter.Submit(this, session, order, challenges, TimeSpan.FromSeconds(TimeoutSeconds));
+                    var result = ChallengeSubmitter.Submit(this, session, order, challenges, TimeSpan.FromSeconds(TimeoutSeconds),
+                        DnsServer, SkipPropagationCheck);
                     if (result != null) WriteObject(AcmeOrder.From(result));
                 }
                 catch (Exception ex) when (IsReportable(ex))

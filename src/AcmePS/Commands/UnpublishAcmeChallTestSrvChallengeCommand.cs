@@ -14,6 +14,11 @@ namespace AcmePS.Commands
         [Parameter(Mandatory = true)]
         public Uri ManagementUrl { get; set; }
 
+        /// <summary>Accepted so that -PluginParameters fits both commands; Unpublish does not use it.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string DnsServer { get; set; }
+
         protected override void ProcessRecord()
         {
             var client = new ChallTestSrvClient(ManagementUrl);

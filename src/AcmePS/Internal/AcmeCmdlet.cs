@@ -157,7 +157,17 @@ namespace AcmePS.Internal
 
         private void Drain()
         {
-            while (_pending.TryDequeue(out Action action)) action();
+            while (_pending.TryDequeue(out Action action))
+            {
+                try
+                {
+                    action();
+                }
+                catch (PipelineStoppedException) when (Stopping)
+                {
+                    // Once the pipeline stops, writes fail; go on, so that the clean-up the work posts next still runs.
+                }
+            }
         }
 
         private sealed class QueuedProgress : IProgress<AcmeProgress>

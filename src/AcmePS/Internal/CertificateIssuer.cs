@@ -30,6 +30,9 @@ namespace AcmePS.Internal
         public TimeSpan Timeout { get; set; }
         /// <summary>notBefore/notAfter, profile and replaces for the newOrder (renewal: the recorded ones).</summary>
         public NewOrderOptions OrderOptions { get; set; }
+        /// <summary>-DnsServer: the servers the propagation check asks instead of the plugin's or the zone's.</summary>
+        public string[] DnsServers { get; set; }
+        public bool SkipPropagationCheck { get; set; }
 
         public string Target => Name ?? Identifiers.All[0];
     }
@@ -58,6 +61,35 @@ namespace AcmePS.Internal
             var challenges = (await OrderOperations.GetChallengesAsync(session, order, request.ChallengeType, ct).ConfigureAwait(false))
                 .Select(AcmeChallenge.From).ToList();
 
+            // Recorded before publishing: if the command is stopped (Ctrl+C) before Unpublish, the next command removes them.
+            var journal = await host.OnPipelineThread(() =>
+            {
+                PublishGuard.ReplayAbandoned(host, session);
+                return PublishGuard.Record(session, request.Plugin.Name, request.PluginParameters, challenges, ct);
+            }).ConfigureAwait(false);
+            IReadOnlyList<AuthorizationFailure> failures;
+            try
+            {
+                failures = await PublishAndSubmitAsync(host, request, order, challenges, progress, ct).ConfigureAwait(false);
+            }
+            finally
+            {
+                await host.OnPipelineThread(() => PublishGuard.Done(host, session, journal)).ConfigureAwait(false);
+            }
+            if (failures.Count > 0)
+            {
+                await host.OnPipelineThread(() => ChallengeSubmitter.ReportFailures(host, failures)).ConfigureAwait(false);
+                return null;
+            }
+            return await CertificateOperations.CompleteAsync(session, order, request.KeyType, null, request.Timeout, progress, ct, request.PreferredChain)
+                .ConfigureAwait(false);
+        }
+
+        /// <summary>Publishes through the plugin, waits for the DNS, submits, and removes what was published whatever happens.</summary>
+        private static async Task<IReadOnlyList<AuthorizationFailure>> PublishAndSubmitAsync(AcmeCmdlet host, IssueRequest request, OrderRecord order,
+            IReadOnlyList<AcmeChallenge> challenges, IProgress<AcmeProgress> progress, CancellationToken ct)
+        {
+            var session = request.Session;
             var pluginErrors = new List<ErrorRecord>();
             var published = await host.OnPipelineThread(() => Publish(host, request, challenges, pluginErrors)).ConfigureAwait(false);
             bool incomplete = published.Count < challenges.Count;
@@ -79,23 +111,17 @@ namespace AcmePS.Internal
             await host.OnPipelineThread(() => session.Vault.SavePluginSettings(order,
                 PluginSettings.ToRecord(request.Plugin.Name, request.ChallengeType, request.PluginParameters))).ConfigureAwait(false);
 
-            IReadOnlyList<AuthorizationFailure> failures;
             try
             {
                 var pending = published.Select(c => c.ToPending()).ToList();
-                failures = await SubmitOperations.SubmitAsync(session, order, pending, request.Timeout, progress, ct).ConfigureAwait(false);
+                await PublishGuard.WaitForPropagationAsync(host, pending, request.DnsServers, request.SkipPropagationCheck, request.Timeout, progress, ct)
+                    .ConfigureAwait(false);
+                return await SubmitOperations.SubmitAsync(session, order, pending, request.Timeout, progress, ct).ConfigureAwait(false);
             }
             finally
             {
                 await host.OnPipelineThread(() => ChallengeSubmitter.Unpublish(host, published)).ConfigureAwait(false);
             }
-            if (failures.Count > 0)
-            {
-                await host.OnPipelineThread(() => ChallengeSubmitter.ReportFailures(host, failures)).ConfigureAwait(false);
-                return null;
-            }
-            return await CertificateOperations.CompleteAsync(session, order, request.KeyType, null, request.Timeout, progress, ct, request.PreferredChain)
-                .ConfigureAwait(false);
         }
 
         /// <summary>

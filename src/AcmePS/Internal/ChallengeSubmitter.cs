@@ -17,12 +17,16 @@ namespace AcmePS.Internal
     internal static class ChallengeSubmitter
     {
         /// <summary>Returns the order when every authorization is valid; otherwise writes one error per failed name and returns null.</summary>
-        public static OrderRecord Submit(AcmeCmdlet cmdlet, AcmeSession session, OrderRecord order, IReadOnlyList<AcmeChallenge> challenges, TimeSpan timeout)
+        public static OrderRecord Submit(AcmeCmdlet cmdlet, AcmeSession session, OrderRecord order, IReadOnlyList<AcmeChallenge> challenges, TimeSpan timeout,
+            IReadOnlyList<string> dnsServers = null, bool skipPropagationCheck = false)
         {
+            PublishGuard.ReplayAbandoned(cmdlet, session);
+            var journal = PublishGuard.Record(session, challenges);
             try
             {
                 RecordPluginSettings(session, order, challenges);
                 var pending = challenges.Select(c => c.ToPending()).ToList();
+                cmdlet.Run(ct => PublishGuard.WaitForPropagationAsync(cmdlet, pending, dnsServers, skipPropagationCheck, timeout, cmdlet.Progress, ct));
                 IReadOnlyList<AuthorizationFailure> failures;
                 using (session.Vault.LockOrder(session.Server.Id, order.AccountId, order.Name, timeout, cmdlet.CancellationToken))
                     failures = cmdlet.Run(ct => SubmitOperations.SubmitAsync(session, order, pending, timeout, cmdlet.Progress, ct));
@@ -31,7 +35,14 @@ namespace AcmePS.Internal
             }
             finally
             {
-                Unpublish(cmdlet, challenges);
+                try
+                {
+                    Unpublish(cmdlet, challenges);
+                }
+                finally
+                {
+                    PublishGuard.Done(cmdlet, session, journal);
+                }
             }
         }
 
@@ -68,7 +79,11 @@ namespace AcmePS.Internal
                     try
                     {
                         PluginCommands.Resolve(cmdlet, group.Key).UnpublishAll(cmdlet, list, sameParameters.Key);
-                        foreach (var c in list) c.PublishedBy = null;
+                        foreach (var c in list)
+                        {
+                            c.PublishedBy = null;
+                            c.Unpublished = true;
+                        }
                     }
                     catch (AcmeException ex)
                     {

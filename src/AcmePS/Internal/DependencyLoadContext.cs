@@ -37,8 +37,19 @@ namespace AcmePS.Internal
             return assembly;
         }
 
+        /// <summary>
+        /// The runtime's own assemblies (System.Memory, System.Buffers, Microsoft.Win32.Registry…): the netstandard2.0
+        /// packages that DnsClient brings for Windows PowerShell are older copies of these, and loading them here would
+        /// give the engine a second, different Span&lt;T&gt;. On PowerShell 7 the runtime's copy is always used.
+        /// </summary>
+        private static readonly HashSet<string> Platform = new HashSet<string>(
+            ((AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string) ?? "")
+                .Split(new[] { Path.PathSeparator }, StringSplitOptions.RemoveEmptyEntries)
+                .Select(Path.GetFileNameWithoutExtension), StringComparer.OrdinalIgnoreCase);
+
         protected override Assembly Load(AssemblyName assemblyName)
         {
+            if (Platform.Contains(assemblyName.Name)) return null;
             string path = Path.Combine(_folder, assemblyName.Name + ".dll");
             return File.Exists(path) ? LoadTracked(path) : null;
         }

@@ -30,6 +30,11 @@ namespace AcmePS.Models
         public Uri AuthorizationUrl { get; set; }
         public string Server { get; set; }
         public string AccountId { get; set; }
+        /// <summary>
+        /// dns-01: the DNS servers (host or host:port) the plugin published to. Set by the plugin; the propagation check
+        /// asks these servers when the user named none (-DnsServer), and the zone's authoritative servers when empty.
+        /// </summary>
+        public string[] DnsServers { get; set; }
         /// <summary>The plugin that published the answer; Submit-AcmeChallenge removes it through that plugin.</summary>
         public string PublishedBy { get; set; }
         /// <summary>
@@ -37,6 +42,9 @@ namespace AcmePS.Models
         /// tokens, TSIG keys), and a public property would go wherever the object goes (ConvertTo-Json, Export-Clixml, jobs).
         /// </summary>
         internal Hashtable PluginParameters { get; set; }
+
+        /// <summary>True once the plugin's Unpublish command has run for this challenge without an error.</summary>
+        internal bool Unpublished { get; set; }
 
         /// <summary>
         /// Records which plugin published this challenge and with what parameters. A plugin calls it with its own
@@ -82,6 +90,7 @@ namespace AcmePS.Models
             AuthorizationUrl = c.AuthorizationUrl,
             Server = c.ServerId,
             AccountId = c.AccountId,
+            DnsServers = c.DnsServers,
         };
 
         internal PendingChallenge ToPending() => new PendingChallenge
@@ -100,6 +109,7 @@ namespace AcmePS.Models
             AuthorizationUrl = AuthorizationUrl,
             ServerId = Server,
             AccountId = AccountId,
+            DnsServers = DnsServers,
         };
 
         public override string ToString() => $"{Type} {Identifier}";

@@ -92,18 +92,4 @@ namespace AcmePS.Plugins
             finally { Marshal.ZeroFreeGlobalAllocUnicode(ptr); }
         }
     }
-
-    /// <summary>Lets a secret parameter (SecureString) take a plain string too, as the plugin contract promises.</summary>
-    public sealed class SecretTransformationAttribute : ArgumentTransformationAttribute
-    {
-        public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
-        {
-            object value = inputData is PSObject ps ? ps.BaseObject : inputData;
-            if (!(value is string text)) return inputData;
-            var secure = new SecureString();
-            foreach (char c in text) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
-        }
-    }
 }

@@ -22,6 +22,12 @@ namespace AcmePS.Plugins
         private static readonly ScriptBlock PipeInto = ScriptBlock.Create(
             "param($__challenges, $__command, $__parameters) $ErrorActionPreference = 'Continue'; $__challenges | & $__command @__parameters 2>&1");
 
+        // Unpublish runs in a finally block: PowerShell runs finally blocks even in a pipeline that is stopping (Ctrl+C),
+        // so the records are removed at once when the user stops a command. (Should it not get to run, the vault's
+        // cleanup record has the next command remove them; see PublishGuard.)
+        private static readonly ScriptBlock PipeIntoEvenWhenStopping = ScriptBlock.Create(
+            "param($__challenges, $__command, $__parameters) try { } finally { $ErrorActionPreference = 'Continue'; $__challenges | & $__command @__parameters 2>&1 }");
+
         private PluginCommands(string name, CommandInfo publish, CommandInfo unpublish)
         {
             Name = name;
@@ -110,10 +116,11 @@ namespace AcmePS.Plugins
             var errors = new List<ErrorRecord>();
             try
             {
-                Invoke(host, Unpublish, challenges, parameters, errors.Add);
+                Invoke(host, Unpublish, challenges, parameters, errors.Add, PipeIntoEvenWhenStopping);
             }
             catch (PipelineStoppedException)
             {
+                // Even the nested pipeline could not run: remove what the in-process plugins serve without PowerShell.
                 InProcessUnpublish.TryRun(Unpublish, challenges, parameters);
                 throw;
             }
@@ -124,13 +131,25 @@ namespace AcmePS.Plugins
         }
 
         private static List<object> Invoke(AcmeCmdlet host, CommandInfo command, IReadOnlyList<AcmeChallenge> challenges, Hashtable parameters,
-            Action<ErrorRecord> onError)
+            Action<ErrorRecord> onError, ScriptBlock pipe = null)
         {
             var copy = new Hashtable(parameters ?? new Hashtable(), StringComparer.OrdinalIgnoreCase);
             copy.Remove("Challenge");
             if (command.Parameters.ContainsKey("ErrorAction")) copy["ErrorAction"] = ActionPreference.Continue;
             var result = new List<object>();
-            foreach (var item in host.InvokeCommand.InvokeScript(true, PipeInto, null, challenges.ToArray(), command, copy))
+            System.Collections.Generic.IEnumerable<PSObject> items;
+            if (host.Stopping && pipe != null)
+            {
+                // The stopping pipeline runs nothing more; a nested one in the same runspace still can.
+                using (var nested = PowerShell.Create(RunspaceMode.CurrentRunspace))
+                {
+                    nested.AddScript(pipe.ToString()).AddArgument(challenges.ToArray()).AddArgument(command).AddArgument(copy);
+                    items = nested.Invoke().ToList();
+                    foreach (var e in nested.Streams.Error) onError(e);
+                }
+            }
+            else items = host.InvokeCommand.InvokeScript(true, pipe ?? PipeInto, null, challenges.ToArray(), command, copy);
+            foreach (var item in items)
             {
                 object value = item?.BaseObject;
                 if (value is ErrorRecord error) onError(error);
