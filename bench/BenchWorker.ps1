@@ -1,7 +1,7 @@
 # One benchmark step in a child pwsh, started by bench/Invoke-Benchmark.ps1 (never run it by hand: it expects
 # ACMEPS_VAULT, PSModulePath with the module under test first, and a running Pebble). Writes its result as JSON to -OutFile.
 param(
-    [Parameter(Mandatory)][ValidateSet('Setup', 'Session', 'Bulk', 'Vault', 'KeyGen')][string]$Mode,
+    [Parameter(Mandatory)][ValidateSet('Setup', 'Session', 'Bulk', 'Vault', 'KeyGen', 'Protect', 'Open')][string]$Mode,
     [Parameter(Mandatory)][string]$OutFile,
     [string]$DirectoryUrl,
     [string]$TrustedRoot,
@@ -14,7 +14,8 @@ param(
     [int]$ThrottleLimit = 1,
     [int]$Repeat = 5,
     [string[]]$KeyTypes = @('ec256', 'ec384', 'rsa2048', 'rsa3072', 'rsa4096'),
-    [double]$KeyTypeBudgetSeconds = 6
+    [double]$KeyTypeBudgetSeconds = 6,
+    [string]$Protection
 )
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
@@ -152,7 +153,34 @@ switch ($Mode) {
         $result.listed = @($list)[0].n
         $result.scanMs = @($scan | ForEach-Object { [math]::Round($_.ms, 1) })
         $result.due = @($scan)[0].n
+        # What a nightly task runs: every certificate's renewal time (no ARI here: the lifetime rule), none due.
+        $renewal = foreach ($i in 1..$Repeat) {
+            $sw = [System.Diagnostics.Stopwatch]::StartNew()
+            $renewed = @(Submit-AcmeRenewal -All)
+            [pscustomobject]@{ ms = $sw.Elapsed.TotalMilliseconds; n = $renewed.Count }
+        }
+        $result.renewalScanMs = @($renewal | ForEach-Object { [math]::Round($_.ms, 1) })
+        $result.renewed = @($renewal)[0].n
         $result.certificates = (Get-AcmeCertificate | Measure-Object).Count
+        $result.peakWorkingSetMB = Get-PeakWorkingSetMB
+    }
+
+    'Protect' {
+        # Changes a copy of the vault to another protection mode (from Key, with ACMEPS_VAULT_KEY).
+        $result.vault = (Set-AcmeVault -Protection $Protection -Confirm:$false -WarningAction SilentlyContinue | Out-String).Trim()
+    }
+
+    'Open' {
+        # The first read of a secret file in this process (the data key unwrapped: scrypt for Key), then a second one.
+        $certificate = Get-AcmeCertificate -Name $Prefix
+        $keyFile = Join-Path ([IO.Path]::GetTempPath()) ('bench-key-' + [guid]::NewGuid().ToString('N') + '.pem')
+        $sw = [System.Diagnostics.Stopwatch]::StartNew()
+        $certificate | Export-AcmeCertificate -Path $keyFile -Format KeyPem
+        $result.firstMs = [math]::Round($sw.Elapsed.TotalMilliseconds, 1)
+        $sw.Restart()
+        $certificate | Export-AcmeCertificate -Path $keyFile -Format KeyPem
+        $result.secondMs = [math]::Round($sw.Elapsed.TotalMilliseconds, 1)
+        Remove-Item $keyFile
         $result.peakWorkingSetMB = Get-PeakWorkingSetMB
     }
 

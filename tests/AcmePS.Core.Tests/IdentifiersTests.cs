@@ -77,7 +77,7 @@ public class IdentifiersTests
     [InlineData("-a.com")]
     [InlineData("a-.com")]
     [InlineData("a_b.com")]
-    [InlineData("a_b.com")]
+    [InlineData("a!b.com")]
     [InlineData("*.*.a.com")]
     [InlineData("a.*.com")]
     [InlineData("*a.com")]

@@ -35,6 +35,7 @@ BeforeAll {
                 [string] $Tag,
                 [switch] $WrongValue
             )
+            begin { $global:ScriptPluginUnpublishCalls++ }
             process {
                 foreach ($c in $Challenge) {
                     $null = Invoke-RestMethod -Method Post -Uri "$ManagementUrl/clear-txt" -Body (@{ host = "$($c.RecordName)." } | ConvertTo-Json)
@@ -48,12 +49,12 @@ BeforeAll {
 
 AfterAll {
     Remove-Module ThirdPartyAcmePlugin -ErrorAction SilentlyContinue
-    Remove-Variable ScriptPluginLog -Scope Global -ErrorAction SilentlyContinue
+    Remove-Variable ScriptPluginLog, ScriptPluginUnpublishCalls -Scope Global -ErrorAction SilentlyContinue
     Stop-TestEnvironment $script:Env
 }
 
 Describe 'A script plugin' {
-    BeforeEach { $global:ScriptPluginLog.Clear() }
+    BeforeEach { $global:ScriptPluginLog.Clear(); $global:ScriptPluginUnpublishCalls = 0 }
 
     It 'publishes in the pipeline, and Submit-AcmeChallenge removes the records through its Unpublish command' {
         $name = New-UniqueName 'sp'
@@ -62,6 +63,8 @@ Describe 'A script plugin' {
             Publish-AcmeScriptTestChallenge -ManagementUrl $script:Server.ChallTestSrvUrl -Tag t1 |
             Submit-AcmeChallenge
         $order.Status | Should -Be 'ready'
+        # the name and its wildcard, each marked by its own MarkPublished call, are removed in one Unpublish call
+        $global:ScriptPluginUnpublishCalls | Should -Be 1
         # what the plugin was called with (API tokens, say) does not travel with the challenge objects
         $published = New-AcmeOrder -DnsName (New-UniqueName 'sec') | Get-AcmeChallenge |
             Publish-AcmeScriptTestChallenge -ManagementUrl $script:Server.ChallTestSrvUrl -Tag 'secret-token-123'

@@ -73,12 +73,15 @@ namespace AcmePS.Internal
             foreach (var group in challenges.Where(c => !string.IsNullOrEmpty(c.PublishedBy) && c.Status != "valid")
                          .GroupBy(c => c.PublishedBy, StringComparer.OrdinalIgnoreCase))
             {
-                foreach (var sameParameters in group.GroupBy(c => c.PluginParameters ?? new Hashtable()))
+                // One Unpublish call per set of equal parameters: a script plugin marks each challenge with a table of
+                // its own, and the values in them are the same objects.
+                foreach (var sameParameters in group.GroupBy(c => c.PluginParameters ?? new Hashtable(), SameParameters.Instance))
                 {
                     var list = sameParameters.ToList();
+                    var parameters = list[0].PluginParameters ?? new Hashtable();
                     try
                     {
-                        PluginCommands.Resolve(cmdlet, group.Key).UnpublishAll(cmdlet, list, sameParameters.Key);
+                        PluginCommands.Resolve(cmdlet, group.Key).UnpublishAll(cmdlet, list, parameters);
                         foreach (var c in list)
                         {
                             c.PublishedBy = null;
@@ -97,6 +100,35 @@ namespace AcmePS.Internal
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Tables with the same keys (any case) and the same values: primitives and strings by value, others by identity.</summary>
+    internal sealed class SameParameters : IEqualityComparer<Hashtable>
+    {
+        public static readonly SameParameters Instance = new SameParameters();
+
+        public bool Equals(Hashtable x, Hashtable y)
+        {
+            if (ReferenceEquals(x, y)) return true;
+            if (x == null || y == null || x.Count != y.Count) return false;
+            foreach (DictionaryEntry entry in x)
+            {
+                var key = y.Keys.Cast<object>().FirstOrDefault(k => string.Equals(k.ToString(), entry.Key.ToString(), StringComparison.OrdinalIgnoreCase));
+                if (key == null || !Same(entry.Value, y[key])) return false;
+            }
+            return true;
+        }
+
+        public int GetHashCode(Hashtable table) =>
+            table.Keys.Cast<object>().Aggregate(table.Count, (h, k) => h ^ StringComparer.OrdinalIgnoreCase.GetHashCode(k.ToString()));
+
+        private static bool Same(object a, object b)
+        {
+            if (a is System.Management.Automation.PSObject pa) a = pa.BaseObject;
+            if (b is System.Management.Automation.PSObject pb) b = pb.BaseObject;
+            if (a == null || b == null) return a == b;
+            return a is string || a.GetType().IsPrimitive || a is Uri ? a.Equals(b) : ReferenceEquals(a, b);
         }
     }
 }
