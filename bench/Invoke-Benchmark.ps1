@@ -325,10 +325,10 @@ try {
     foreach ($mode in 'Key', 'None') {
         $openVault = Copy-Vault "open-$mode"
         if ($mode -ne 'Key') { $null = Invoke-Worker -Mode Protect -Vault $openVault -Parameters @{ Protection = $mode } }
-        $runs = foreach ($i in 1..$Runs) { Invoke-Worker -Mode Open -Vault $openVault -Parameters @{ Prefix = $setup.orderName } }
+        $openRuns = foreach ($i in 1..$Runs) { Invoke-Worker -Mode Open -Vault $openVault -Parameters @{ Prefix = $setup.orderName } }
         $Results.vaultOpen[$mode] = [ordered]@{
-            firstSecretReadMs = Get-Stats @($runs | ForEach-Object { $_.firstMs }); secondSecretReadMs = Get-Stats @($runs | ForEach-Object { $_.secondMs })
-            peakWorkingSetMB = Get-Stats @($runs | ForEach-Object { $_.peakWorkingSetMB })
+            firstSecretReadMs = Get-Stats @($openRuns | ForEach-Object { $_.firstMs }); secondSecretReadMs = Get-Stats @($openRuns | ForEach-Object { $_.secondMs })
+            peakWorkingSetMB = Get-Stats @($openRuns | ForEach-Object { $_.peakWorkingSetMB })
         }
         Say ("vault open, {0}: first secret read {1} ms, second {2} ms, peak {3} MB" -f $mode, $Results.vaultOpen[$mode].firstSecretReadMs.median, $Results.vaultOpen[$mode].secondSecretReadMs.median, $Results.vaultOpen[$mode].peakWorkingSetMB.median)
         Remove-Item $openVault -Recurse -Force

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Security;
 using AcmePS.Core.Vault.Protection;
 using AcmePS.Internal;
 using AcmePS.Models;
@@ -13,26 +12,8 @@ namespace AcmePS.Commands
     /// </summary>
     [Cmdlet(VerbsData.Initialize, "AcmeVault", SupportsShouldProcess = true)]
     [OutputType(typeof(AcmeVaultInfo))]
-    public sealed class InitializeAcmeVaultCommand : AcmeCmdlet
+    public sealed class InitializeAcmeVaultCommand : VaultProtectionCmdlet
     {
-        /// <summary>The vault's folder or blob container URL; default: the current vault (ACMEPS_VAULT or the user's default).</summary>
-        [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
-
-        [Parameter]
-        [ValidateSet(ProtectionModes.DpapiUser, ProtectionModes.DpapiMachine, ProtectionModes.Key, ProtectionModes.None)]
-        public string Protection { get; set; }
-
-        /// <summary>Key protection's passphrase; default: ACMEPS_VAULT_KEY.</summary>
-        [Parameter]
-        public SecureString Passphrase { get; set; }
-
-        /// <summary>log2 of scrypt's N for Key protection.</summary>
-        [Parameter]
-        [ValidateRange(KdfRecord.MinCost, KdfRecord.MaxCost)]
-        public int KdfCost { get; set; }
-
         protected override void ProcessRecord()
         {
             try
@@ -41,7 +22,7 @@ namespace AcmePS.Commands
                 string mode = Protection ?? ProtectionModes.DefaultHere(VaultCommands.Plain(Passphrase));
                 if (!ShouldProcess(vault.Store.Location, $"Protect the vault with {mode}, encrypting every key in it")) return;
                 if (mode == ProtectionModes.None) WriteWarning(VaultCommands.NoneWarning);
-                int? cost = MyInvocation.BoundParameters.ContainsKey(nameof(KdfCost)) ? KdfCost : (int?)null;
+                int? cost = RequestedKdfCost;
                 var store = VaultCommands.Protected(vault);
                 Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Initialize(store, Protection, VaultCommands.Plain(Passphrase), cost, ct), ct));
                 WriteObject(VaultCommands.Info(vault));

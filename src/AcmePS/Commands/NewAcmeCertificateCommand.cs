@@ -23,7 +23,7 @@ namespace AcmePS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "AcmeCertificate", SupportsShouldProcess = true)]
     [OutputType(typeof(AcmeCertificate))]
-    public sealed class NewAcmeCertificateCommand : AcmeCmdlet
+    public sealed class NewAcmeCertificateCommand : OrderingCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DnsNames")]
@@ -97,24 +97,6 @@ namespace AcmePS.Commands
         [ValidateRange(0.1, 10000)]
         public double MaxRequestsPerSecond { get; set; }
 
-        /// <summary>The certificate's requested start of validity (RFC 8555 newOrder notBefore); most CAs refuse it.</summary>
-        [Parameter]
-        public DateTime? NotBefore { get; set; }
-
-        /// <summary>The certificate's requested end of validity (newOrder notAfter); renewals ask for the same lifetime.</summary>
-        [Parameter]
-        public DateTime? NotAfter { get; set; }
-
-        /// <summary>A profile the CA offers (its directory's meta.profiles), such as Let's Encrypt's tlsserver or shortlived.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Profile { get; set; }
-
-        /// <summary>The certificate this order replaces (ARI, RFC 9773): a certificate name in the vault, or its ARI id.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Replaces { get; set; }
-
         /// <summary>The DNS servers (host or host:port) the propagation check asks, instead of the plugin's or the zone's own.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -179,7 +161,7 @@ namespace AcmePS.Commands
                 KeyType = keyType,
                 PreferredChain = PreferredChain,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
-                OrderOptions = OrderOptionsBuilder.Build(session, NotBefore, NotAfter, Profile, Replaces),
+                OrderOptions = OrderOptions(session),
                 DnsServers = DnsServer,
                 SkipPropagationCheck = SkipPropagationCheck,
             };

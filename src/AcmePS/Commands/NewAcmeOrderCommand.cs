@@ -12,7 +12,7 @@ namespace AcmePS.Commands
     /// <summary>Asks the CA for a certificate order and stores it in the vault.</summary>
     [Cmdlet(VerbsCommon.New, "AcmeOrder", SupportsShouldProcess = true)]
     [OutputType(typeof(AcmeOrder))]
-    public sealed class NewAcmeOrderCommand : AcmeCmdlet
+    public sealed class NewAcmeOrderCommand : OrderingCmdlet
     {
         [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
         [Alias("DnsNames")]
@@ -38,24 +38,6 @@ namespace AcmePS.Commands
         [ArgumentCompleter(typeof(AccountCompleter))]
         public string Account { get; set; }
 
-        /// <summary>The certificate's requested start of validity (RFC 8555 newOrder notBefore); most CAs refuse it.</summary>
-        [Parameter]
-        public DateTime? NotBefore { get; set; }
-
-        /// <summary>The certificate's requested end of validity (newOrder notAfter); renewals ask for the same lifetime.</summary>
-        [Parameter]
-        public DateTime? NotAfter { get; set; }
-
-        /// <summary>A profile the CA offers (its directory's meta.profiles), such as Let's Encrypt's tlsserver or shortlived.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Profile { get; set; }
-
-        /// <summary>The certificate this order replaces (ARI, RFC 9773): a certificate name in the vault, or its ARI id.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string Replaces { get; set; }
-
         protected override void ProcessRecord()
         {
             try
@@ -65,7 +47,7 @@ namespace AcmePS.Commands
                 var session = OpenSession(Server, Account);
                 session.RequireAccount();
                 if (!ShouldProcess(string.Join(", ", names.All), $"Create an order at {session.Server.Name}")) return;
-                var options = OrderOptionsBuilder.Build(session, NotBefore, NotAfter, Profile, Replaces);
+                var options = OrderOptions(session);
                 var order = Run(ct => OrderOperations.NewOrderAsync(session, names, Name, options, ct));
                 WriteObject(AcmeOrder.From(order));
             }

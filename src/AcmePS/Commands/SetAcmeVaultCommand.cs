@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Security;
 using AcmePS.Core.Vault.Protection;
 using AcmePS.Internal;
 using AcmePS.Models;
@@ -13,24 +12,8 @@ namespace AcmePS.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.Set, "AcmeVault", SupportsShouldProcess = true)]
     [OutputType(typeof(AcmeVaultInfo))]
-    public sealed class SetAcmeVaultCommand : AcmeCmdlet
+    public sealed class SetAcmeVaultCommand : VaultProtectionCmdlet
     {
-        [Parameter(Position = 0)]
-        [ValidateNotNullOrEmpty]
-        public string Path { get; set; }
-
-        [Parameter]
-        [ValidateSet(ProtectionModes.DpapiUser, ProtectionModes.DpapiMachine, ProtectionModes.Key, ProtectionModes.None)]
-        public string Protection { get; set; }
-
-        /// <summary>The new passphrase for Key protection; default: ACMEPS_VAULT_KEY.</summary>
-        [Parameter]
-        public SecureString Passphrase { get; set; }
-
-        [Parameter]
-        [ValidateRange(KdfRecord.MinCost, KdfRecord.MaxCost)]
-        public int KdfCost { get; set; }
-
         protected override void ProcessRecord()
         {
             try
@@ -40,7 +23,7 @@ namespace AcmePS.Commands
                 string mode = Protection ?? store.Keyring.Reload()?.Mode ?? ProtectionModes.DefaultHere(VaultCommands.Plain(Passphrase));
                 if (!ShouldProcess(vault.Store.Location, $"Re-encrypt every key in the vault under a new data key, protected with {mode}")) return;
                 if (mode == ProtectionModes.None) WriteWarning(VaultCommands.NoneWarning);
-                int? cost = MyInvocation.BoundParameters.ContainsKey(nameof(KdfCost)) ? KdfCost : (int?)null;
+                int? cost = RequestedKdfCost;
                 Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Change(store, Protection, VaultCommands.Plain(Passphrase), cost, ct, Progress), ct));
                 WriteObject(VaultCommands.Info(vault));
             }

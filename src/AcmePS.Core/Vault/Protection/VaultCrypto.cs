@@ -73,6 +73,13 @@ namespace AcmePS.Core.Vault.Protection
             finally
             {
                 Array.Clear(secret, 0, secret.Length);
+                // scrypt's working memory (2^cost KiB, 128 MiB by default) is garbage now: hand it back at once rather
+                // than carry it through the rest of the process (a runbook sandbox has 400 MB). Once per process.
+                if (kdf.Cost >= 14)
+                {
+                    System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+                    GC.Collect();
+                }
             }
         }
 
