@@ -66,3 +66,45 @@ Describe 'Four processes on one vault' {
         (Get-AcmeAccount).Status | Should -Be 'valid'
     }
 }
+
+Describe 'A lock whose holder is killed' {
+    It 'makes a second process wait with AcmeVaultLocked while held, and is free as soon as the holder dies' {
+        $name = New-UniqueName 'held'
+        $holder = Join-Path $script:Work 'holder.ps1'
+        Set-Content $holder -Value @'
+param($ModulePath, $Server, $Account, $Name)
+Import-Module $ModulePath
+$null = Get-AcmeServer   # loads the engine, which lives in the module's own load context
+$core = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'AcmePS.Core' } | Select-Object -First 1
+$vault = $core.GetType('AcmePS.Core.Vault.AcmeVault').GetMethod('OpenDefault').Invoke($null, @())
+$lock = $vault.LockOrder($Server, $Account, $Name, [TimeSpan]::FromSeconds(10), [Threading.CancellationToken]::None)
+[Console]::Out.WriteLine('locked'); [Console]::Out.Flush()
+Start-Sleep -Seconds 300
+'@
+        $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
+        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $holder, (Get-Module AcmePS).Path, $script:Env.Account.Server, $script:Env.Account.Id, $name) { $psi.ArgumentList.Add($a) }
+        $psi.RedirectStandardOutput = $true
+        $psi.RedirectStandardError = $true
+        $process = [Diagnostics.Process]::Start($psi)
+        try {
+            $null = $process.StandardError.ReadToEndAsync()
+            $line = $process.StandardOutput.ReadLineAsync()
+            $line.Wait(60000) | Should -BeTrue
+            $line.Result | Should -Be 'locked'
+
+            New-AcmeCertificate -Name $name -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts -TimeoutSeconds 1 -ErrorVariable ev -ErrorAction SilentlyContinue |
+                Should -BeNullOrEmpty
+            Get-ErrorId $ev | Should -Be 'AcmeVaultLocked'
+            $ev[0].CategoryInfo.Category | Should -Be 'ResourceBusy'
+            Get-AcmeOrder -Name $name -ErrorAction SilentlyContinue | Should -BeNullOrEmpty   # nothing was ordered
+
+            $process.Kill()   # SIGKILL: no Dispose, no clean-up; the OS drops the file lock
+            $process.WaitForExit()
+            (New-AcmeCertificate -Name $name -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts -TimeoutSeconds 30).Name | Should -Be $name
+        }
+        finally {
+            if (-not $process.HasExited) { $process.Kill() }
+            $process.Dispose()
+        }
+    }
+}
