@@ -121,6 +121,31 @@ Describe 'The one-liner' {
         @($recorded.parameters.PSObject.Properties.Name | Sort-Object) | Should -Be @($script:Cts.Keys | Sort-Object)
     }
 
+    It '-ReuseKey keeps the certificate''s key for the new certificate and its renewals, until -ReuseKey:$false' {
+        function Get-PublicKey($Certificate) {
+            $x509 = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Get-Content -Raw $Certificate.CertificatePath))
+            [Convert]::ToBase64String($x509.PublicKey.EncodedKeyValue.RawData)
+        }
+        $name = New-UniqueName 'reuse'
+        $first = New-AcmeCertificate -Name $name -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts
+        $firstKey = Get-PublicKey $first   # its files go once a new certificate replaces it
+        $kept = New-AcmeCertificate -Name $name -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts -ReuseKey
+        $kept.SerialNumber | Should -Not -Be $first.SerialNumber
+        Get-PublicKey $kept | Should -Be $firstKey
+        # recorded on the order: a renewal without the switch keeps the key too
+        $renewed = Get-AcmeCertificate -Name $name | New-AcmeCertificate -Plugin ChallTestSrv -PluginParameters $script:Cts
+        Get-PublicKey $renewed | Should -Be $firstKey
+        $fresh = New-AcmeCertificate -Name $name -DnsName $name -Plugin ChallTestSrv -PluginParameters $script:Cts -ReuseKey:$false
+        Get-PublicKey $fresh | Should -Not -Be $firstKey
+        # and the key that is exported is the certificate's
+        $pfx = Join-Path $TestDrive 'reuse.pfx'
+        $fresh | Export-AcmeCertificate -Path $pfx -Password (ConvertTo-SecureString 'p' -AsPlainText -Force)
+        [Security.Cryptography.X509Certificates.X509Certificate2]::new($pfx, 'p').HasPrivateKey | Should -BeTrue
+        # a key from the vault and a CSR of the user's own do not go together
+        Complete-AcmeOrder -Name $name -ReuseKey -CsrPath (Join-Path $TestDrive 'none.csr') -ErrorVariable ev -ErrorAction SilentlyContinue
+        Get-ErrorId $ev | Should -Be 'AcmeReuseKeyConflict'
+    }
+
     It 'creates the account first when the vault has none and -AcceptTermsOfService is given' {
         $before = $env:ACMEPS_VAULT
         $fresh = New-TestVault

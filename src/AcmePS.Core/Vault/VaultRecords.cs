@@ -67,6 +67,8 @@ namespace AcmePS.Core.Vault
         [JsonProperty("keyType")] public string KeyType { get; set; }
         /// <summary>The issuer common name whose chain is the default one, when the CA offers several.</summary>
         [JsonProperty("preferredChain")] public string PreferredChain { get; set; }
+        /// <summary>Each new certificate of this name keeps the current certificate's key (-ReuseKey), renewals too.</summary>
+        [JsonProperty("reuseKey", DefaultValueHandling = DefaultValueHandling.Ignore)] public bool ReuseKey { get; set; }
         [JsonProperty("created")] public DateTimeOffset Created { get; set; }
         [JsonProperty("updated")] public DateTimeOffset Updated { get; set; }
         [JsonProperty("certificate")] public CertificateRecord Certificate { get; set; }

@@ -69,7 +69,8 @@ namespace AcmePS.Core.Workflow
                 }
                 else
                 {
-                    var type = keyType ?? (order.KeyType != null ? KeyTypes.Parse(order.KeyType) : KeyType.EC256);
+                    if (key == null && order.ReuseKey) key = CurrentKey(vault, order, keyType);
+                    var type = keyType ?? key?.Type ?? (order.KeyType != null ? KeyTypes.Parse(order.KeyType) : KeyType.EC256);
                     if (key == null || key.Type != type)
                     {
                         progress?.Report(new AcmeProgress(activity, $"Making a {type.ToName()} key", 5));
@@ -99,6 +100,20 @@ namespace AcmePS.Core.Workflow
             await StoreCertificateAsync(session, order, key, csrPem != null, ct).ConfigureAwait(false);
             progress?.Report(new AcmeProgress(activity, "done", 100) { Completed = true });
             return order;
+        }
+
+        /// <summary>
+        /// The key of the order's current certificate, for -ReuseKey, written as pending.key so that an interrupted run
+        /// resumes with it; null when there is none or -KeyType asks for another type (a new key is made then).
+        /// </summary>
+        private static AcmeKey CurrentKey(AcmeVault vault, OrderRecord order, KeyType? keyType)
+        {
+            string file = order.Certificate != null ? KeyFileOf(vault, order) : null;
+            if (file == null) return null;
+            var key = AcmeKey.FromPem(vault.ReadOrderFile(order, file));
+            if (keyType.HasValue && key.Type != keyType.Value) return null;
+            vault.WriteOrderFile(order, PendingKeyFile, key.ToPem(), secret: true);
+            return key;
         }
 
         private static AcmeException NotIssued(OrderRecord order, AcmeOrderResource resource)

@@ -64,6 +64,7 @@ namespace AcmePS.Core.Workflow
                 Created = DateTimeOffset.UtcNow,
                 KeyType = previous?.KeyType,
                 PreferredChain = previous?.PreferredChain,
+                ReuseKey = previous?.ReuseKey ?? false,
                 // A certificate issued for an earlier order of this name stays usable until a new one replaces it.
                 Certificate = previous?.Certificate,
                 Renewal = previous?.Renewal,

@@ -58,11 +58,18 @@ namespace AcmePS.Commands
         [ValidateNotNullOrEmpty]
         public string PreferredChain { get; set; }
 
+        /// <summary>Keep the current certificate's key for the new one (and for later certificates of this name).</summary>
+        [Parameter]
+        public SwitchParameter ReuseKey { get; set; }
+
         protected override void ProcessRecord()
         {
             string target = Order?.Name ?? Name;
             try
             {
+                if (CsrPath != null && ReuseKey)
+                    throw new AcmeException("AcmeReuseKeyConflict", AcmeErrorKind.InvalidArgument,
+                        "-ReuseKey keeps the key in the vault, and -CsrPath brings a key of your own: give one or the other.") { Target = target };
                 string csr = CsrPath != null ? ReadUserFile(CsrPath, "AcmeCsrNotFound", "CSR file") : null;
                 KeyType? type = KeyType != null ? KeyTypes.Parse(KeyType) : (KeyType?)null;
                 var session = Order != null ? OpenSession(Order.Server, Order.AccountId) : OpenSession(Server, Account);
@@ -72,6 +79,7 @@ namespace AcmePS.Commands
                 using (session.Vault.LockOrder(session.Server.Id, order.AccountId, order.Name, TimeSpan.FromSeconds(TimeoutSeconds), CancellationToken))
                 {
                     order = OrderOperations.Find(session, order.Name);   // as it is now that no one else works on it
+                    if (MyInvocation.BoundParameters.ContainsKey(nameof(ReuseKey))) order.ReuseKey = ReuseKey.IsPresent;
                     completed = Run(ct => CertificateOperations.CompleteAsync(session, order, type, csr, TimeSpan.FromSeconds(TimeoutSeconds), Progress, ct, PreferredChain));
                 }
                 WarnIfNotPreferred(completed);

@@ -97,6 +97,10 @@ namespace AcmePS.Commands
         [ValidateRange(0.1, 10000)]
         public double MaxRequestsPerSecond { get; set; }
 
+        /// <summary>Keep the current certificate's key for the new one (and for its renewals); -ReuseKey:$false stops that.</summary>
+        [Parameter]
+        public SwitchParameter ReuseKey { get; set; }
+
         /// <summary>The DNS servers (host or host:port) the propagation check asks, instead of the plugin's or the zone's own.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
@@ -160,6 +164,7 @@ namespace AcmePS.Commands
                 ChallengeType = ChallengeType.ToLowerInvariant(),
                 KeyType = keyType,
                 PreferredChain = PreferredChain,
+                ReuseKey = MyInvocation.BoundParameters.ContainsKey(nameof(ReuseKey)) ? ReuseKey.IsPresent : (bool?)null,
                 Timeout = TimeSpan.FromSeconds(TimeoutSeconds),
                 OrderOptions = OrderOptions(session),
                 DnsServers = DnsServer,

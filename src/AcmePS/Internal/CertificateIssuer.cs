@@ -27,6 +27,8 @@ namespace AcmePS.Internal
         public string ChallengeType { get; set; }
         public KeyType? KeyType { get; set; }
         public string PreferredChain { get; set; }
+        /// <summary>-ReuseKey: true or false when given; null keeps what the name's earlier order recorded.</summary>
+        public bool? ReuseKey { get; set; }
         public TimeSpan Timeout { get; set; }
         /// <summary>notBefore/notAfter, profile and replaces for the newOrder (renewal: the recorded ones).</summary>
         public NewOrderOptions OrderOptions { get; set; }
@@ -58,6 +60,7 @@ namespace AcmePS.Internal
         {
             var session = request.Session;
             var order = await OrderOperations.NewOrderAsync(session, request.Identifiers, request.Name, request.OrderOptions, ct).ConfigureAwait(false);
+            if (request.ReuseKey.HasValue) order.ReuseKey = request.ReuseKey.Value;
             var challenges = (await OrderOperations.GetChallengesAsync(session, order, request.ChallengeType, ct).ConfigureAwait(false))
                 .Select(AcmeChallenge.From).ToList();
 
