@@ -62,6 +62,11 @@ function Stop-ProcessById([int]$ProcessId) {
     $script:Processes.Remove($ProcessId)
 }
 
+function Test-IPv6Loopback {
+    # Whether this machine can listen on [::1].
+    try { $l = [Net.Sockets.TcpListener]::new([Net.IPAddress]::IPv6Loopback, 0); $l.Start(); $l.Stop(); $true } catch { $false }
+}
+
 function Start-AcmeTestServer {
     [CmdletBinding()]
     param(
@@ -112,9 +117,12 @@ function Start-AcmeTestServer {
     @{ pebble = $pebbleConfig } | ConvertTo-Json -Depth 5 | Set-Content -Path $config -Encoding utf8NoBOM
 
     $ctsLog = Join-Path $WorkDir 'challtestsrv.log'; $pebbleLog = Join-Path $WorkDir 'pebble.log'
+    # http-01 answers on IPv6 loopback too where there is one, for IPv6 address certificates (Pebble connects to the address).
+    $ipv6 = Test-IPv6Loopback
+    $http01Bind = "127.0.0.1:$httpPort" + $(if ($ipv6) { ",[::1]:$httpPort" } else { '' })
     $cts = Start-LoggedProcess -FilePath 'pebble-challtestsrv' -LogPath $ctsLog -Arguments @(
         '-defaultIPv4', '127.0.0.1', '-defaultIPv6', '', '-dns01', "127.0.0.1:$dnsPort",
-        '-http01', "127.0.0.1:$httpPort", '-https01', '', '-tlsalpn01', '', '-management', "127.0.0.1:$ctsMgmtPort")
+        '-http01', $http01Bind, '-https01', '', '-tlsalpn01', '', '-management', "127.0.0.1:$ctsMgmtPort")
     $pebble = Start-LoggedProcess -FilePath 'pebble' -LogPath $pebbleLog -Arguments @(
         '-config', $config, '-dnsserver', $(if ($DnsServer) { $DnsServer } else { "127.0.0.1:$dnsPort" }), '-strict=false') -Environment @{
         PEBBLE_VA_NOSLEEP = '1'; PEBBLE_WFE_NONCEREJECT = $NonceRejectPercent; PEBBLE_AUTHZREUSE = $AuthzReusePercent; PEBBLE_ALTERNATE_ROOTS = $AlternateRoots
@@ -129,6 +137,8 @@ function Start-AcmeTestServer {
         # Pebble validates tls-alpn-01 on this port (its tlsPort); nothing listens there until a test does.
         TlsPort         = $tlsPort
         Http01Port      = $http01Port
+        # challtestsrv also answers http-01 on [::1] (the machine has IPv6 loopback)
+        IPv6            = $ipv6
         DnsPort         = $dnsPort
         PebblePid       = $pebble.Id
         ChallTestSrvPid = $cts.Id

@@ -20,6 +20,19 @@ Describe 'IP identifiers' {
         (Get-AcmeOrder -Name loopback-ip).IPAddresses | Should -Be @('127.0.0.1')
     }
 
+    It 'issues a certificate for an IPv4 and an IPv6 address by http-01' {
+        $script:Env.Server.IPv6 | Should -BeTrue -Because 'challtestsrv answers http-01 on [::1] only where the machine has IPv6 loopback'
+        $cert = New-AcmeCertificate -IPAddress 127.0.0.1, '::1' -Plugin ChallTestSrv -PluginParameters $script:Cts -ChallengeType http-01 -Name both-ip
+        $cert.IPAddresses | Sort-Object | Should -Be (@('127.0.0.1', '::1') | Sort-Object)
+        $chain = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new(); $chain.ImportFromPemFile($cert.CertificatePath)
+        $san = ($chain[0].Extensions | Where-Object { $_.Oid.Value -eq '2.5.29.17' }).Format($false)
+        $san | Should -Match '127\.0\.0\.1'
+        $san | Should -Match '0:0:0:0:0:0:0:1|::1'
+        # Pebble fetched the answer from both addresses
+        $history = @(Invoke-RestMethod -Method Post -Uri "$($script:Env.Server.ChallTestSrvUrl)/http-request-history" -Body (@{ host = '::1' } | ConvertTo-Json))
+        $history.Count | Should -BeGreaterThan 0
+    }
+
     It 'mixes DNS names and addresses in one order, and renews it through the pipeline' {
         $name = New-UniqueName 'mix'
         $cert = New-AcmeCertificate -DnsName $name -IPAddress '127.0.0.1' -Plugin ChallTestSrv -PluginParameters $script:Cts -ChallengeType http-01
