@@ -1,7 +1,6 @@
 using System;
 using System.IO;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
 using AcmePS.Core.Workflow;
 using ExportFormat = AcmePS.Models.ExportFormat;
@@ -76,7 +75,7 @@ namespace AcmePS.Commands
                 if (!ShouldProcess(path, $"Export the certificate '{order.Name}' as {format}")) return;
                 if (format == ExportFormat.Pfx && (Password == null || Password.Length == 0))
                     WriteWarning($"The PFX file {path} is not protected by a password: anyone who can read it has the private key. Use -Password.");
-                char[] password = ToChars(Password);
+                char[] password = SecureText.Chars(Password);
                 try
                 {
                     CertificateExport.Export(session.Vault, order, (Core.Workflow.ExportFormat)(int)format, path, password, LegacyPfxEncryption);
@@ -107,22 +106,6 @@ namespace AcmePS.Commands
                 default:
                     throw new Core.AcmeException("AcmeExportFormatUnknown", Core.AcmeErrorKind.InvalidArgument,
                         $"AcmePS cannot tell the format from the name '{System.IO.Path.GetFileName(path)}': add -Format Pfx, Pem, FullChainPem or KeyPem.") { Target = path };
-            }
-        }
-
-        private static char[] ToChars(SecureString secure)
-        {
-            if (secure == null) return null;
-            IntPtr ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
-            try
-            {
-                var chars = new char[secure.Length];
-                Marshal.Copy(ptr, chars, 0, chars.Length);
-                return chars;
-            }
-            finally
-            {
-                Marshal.ZeroFreeGlobalAllocUnicode(ptr);
             }
         }
     }

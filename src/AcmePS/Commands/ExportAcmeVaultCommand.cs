@@ -48,7 +48,7 @@ namespace AcmePS.Commands
                 var vault = VaultCommands.Open(this, VaultPath);
                 if (!ShouldProcess(full, $"Export the vault at {vault.Store.Location}, keys included, into an encrypted archive")) return;
                 int? cost = MyInvocation.BoundParameters.ContainsKey(nameof(KdfCost)) ? KdfCost : (int?)null;
-                string passphrase = VaultCommands.Plain(Passphrase);
+                string passphrase = SecureText.Plain(Passphrase);
                 int count = 0;
                 string archive = Run(ct => System.Threading.Tasks.Task.Run(() => VaultArchive.Export(vault, passphrase, cost, out count), ct));
                 AtomicFile.Write(full, new UTF8Encoding(false).GetBytes(archive), secret: true);

@@ -36,7 +36,7 @@ namespace AcmePS.Commands
                 string text = ReadUserFile(Path, "AcmeVaultArchiveNotFound", "vault archive");
                 var vault = VaultCommands.Open(this, VaultPath);
                 if (!ShouldProcess(vault.Store.Location, $"Import the vault archive '{Path}'")) return;
-                string passphrase = VaultCommands.Plain(Passphrase);
+                string passphrase = SecureText.Plain(Passphrase);
                 var files = Run(ct => System.Threading.Tasks.Task.Run(() => VaultArchive.Import(vault, text, passphrase, Force, Path), ct));
                 WriteVerbose($"Imported {files.Count} files into the vault at {vault.Store.Location}.");
                 WriteObject(VaultCommands.Info(vault));

@@ -19,12 +19,12 @@ namespace AcmePS.Commands
             try
             {
                 var vault = VaultCommands.Open(this, Path);
-                string mode = Protection ?? ProtectionModes.DefaultHere(VaultCommands.Plain(Passphrase));
+                string mode = Protection ?? ProtectionModes.DefaultHere(SecureText.Plain(Passphrase));
                 if (!ShouldProcess(vault.Store.Location, $"Protect the vault with {mode}, encrypting every key in it")) return;
                 if (mode == ProtectionModes.None) WriteWarning(VaultCommands.NoneWarning);
                 int? cost = RequestedKdfCost;
                 var store = VaultCommands.Protected(vault);
-                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Initialize(store, Protection, VaultCommands.Plain(Passphrase), cost, ct), ct));
+                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Initialize(store, Protection, SecureText.Plain(Passphrase), cost, ct), ct));
                 WriteObject(VaultCommands.Info(vault));
             }
             catch (Exception ex) when (IsReportable(ex))

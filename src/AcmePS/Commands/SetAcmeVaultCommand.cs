@@ -20,11 +20,11 @@ namespace AcmePS.Commands
             {
                 var vault = VaultCommands.Open(this, Path);
                 var store = VaultCommands.Protected(vault);
-                string mode = Protection ?? store.Keyring.Reload()?.Mode ?? ProtectionModes.DefaultHere(VaultCommands.Plain(Passphrase));
+                string mode = Protection ?? store.Keyring.Reload()?.Mode ?? ProtectionModes.DefaultHere(SecureText.Plain(Passphrase));
                 if (!ShouldProcess(vault.Store.Location, $"Re-encrypt every key in the vault under a new data key, protected with {mode}")) return;
                 if (mode == ProtectionModes.None) WriteWarning(VaultCommands.NoneWarning);
                 int? cost = RequestedKdfCost;
-                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Change(store, Protection, VaultCommands.Plain(Passphrase), cost, ct, Progress), ct));
+                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Change(store, Protection, SecureText.Plain(Passphrase), cost, ct, Progress), ct));
                 WriteObject(VaultCommands.Info(vault));
             }
             catch (Exception ex) when (IsReportable(ex))

@@ -23,7 +23,7 @@ namespace AcmePS.Commands
             try
             {
                 var store = VaultCommands.Protected(VaultCommands.Open(this, Path));
-                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Unlock(store, VaultCommands.Plain(Passphrase)), ct));
+                Run(ct => System.Threading.Tasks.Task.Run(() => VaultProtection.Unlock(store, SecureText.Plain(Passphrase)), ct));
             }
             catch (Exception ex) when (IsReportable(ex))
             {

@@ -1,6 +1,5 @@
 using System;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
 using AcmePS.Core;
 using AcmePS.Core.Vault;
@@ -24,21 +23,6 @@ namespace AcmePS.Internal
         }
 
         public static ProtectedVaultStore Protected(AcmeVault vault) => (ProtectedVaultStore)vault.Store;
-
-        /// <summary>The SecureString's text, for the engine; null for null.</summary>
-        public static string Plain(SecureString secure)
-        {
-            if (secure == null) return null;
-            IntPtr ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
-            try
-            {
-                return Marshal.PtrToStringUni(ptr, secure.Length);
-            }
-            finally
-            {
-                Marshal.ZeroFreeGlobalAllocUnicode(ptr);
-            }
-        }
 
         public static Models.AcmeVaultInfo Info(AcmeVault vault) => Models.AcmeVaultInfo.From(VaultProtection.Status(vault));
     }

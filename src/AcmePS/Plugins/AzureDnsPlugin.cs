@@ -7,6 +7,7 @@ using System.Threading;
 using System.Threading.Tasks;
 using AcmePS.Core;
 using AcmePS.Core.Dns.Providers.Azure;
+using AcmePS.Internal;
 
 namespace AcmePS.Plugins
 {
@@ -53,10 +54,10 @@ namespace AcmePS.Plugins
         {
             var options = new AzureCredentialOptions
             {
-                AccessToken = Plain(AccessToken),
+                AccessToken = SecureText.Plain(AccessToken),
                 TenantId = TenantId,
                 ClientId = ClientId,
-                ClientSecret = Plain(ClientSecret),
+                ClientSecret = SecureText.Plain(ClientSecret),
                 LoginUrl = LoginUrl,
             };
             if (!string.IsNullOrEmpty(CertificatePath))
@@ -64,7 +65,7 @@ namespace AcmePS.Plugins
                 string path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(CertificatePath);
                 if (!File.Exists(path))
                     throw new AcmeException("AcmePluginCertificateNotFound", AcmeErrorKind.NotFound, $"The certificate file '{path}' does not exist.") { Target = CertificatePath };
-                options.Certificate = ClientAssertion.Load(File.ReadAllBytes(path), Plain(CertificatePassword));
+                options.Certificate = ClientAssertion.Load(File.ReadAllBytes(path), SecureText.Plain(CertificatePassword));
             }
             options.ManagedIdentity = string.IsNullOrEmpty(options.AccessToken) && string.IsNullOrEmpty(options.ClientSecret) && options.Certificate == null;
             var provider = new AzureDnsProvider(SubscriptionId, new AzureTokenSource(options), ResourceManagerUrl);

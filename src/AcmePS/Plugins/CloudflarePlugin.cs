@@ -5,6 +5,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using AcmePS.Core.Dns.Providers.Cloudflare;
+using AcmePS.Internal;
 
 namespace AcmePS.Plugins
 {
@@ -24,7 +25,7 @@ namespace AcmePS.Plugins
 
         protected override async Task ApplyAsync(IReadOnlyDictionary<string, IReadOnlyCollection<string>> records, CancellationToken ct)
         {
-            var provider = new CloudflareDnsProvider(Plain(ApiToken), ApiUrl ?? EnvUrl("ACMEPS_CLOUDFLARE_API_URL"));
+            var provider = new CloudflareDnsProvider(SecureText.Plain(ApiToken), ApiUrl ?? EnvUrl("ACMEPS_CLOUDFLARE_API_URL"));
             foreach (var record in records)
             {
                 if (Publishing) await provider.AddAsync(record.Key, record.Value, ct).ConfigureAwait(false);

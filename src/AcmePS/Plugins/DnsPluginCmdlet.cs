@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
@@ -81,15 +80,6 @@ namespace AcmePS.Plugins
                     WriteObject(challenge);
                 }
             }
-        }
-
-        /// <summary>The text of a secret parameter, for the engine only (never written anywhere).</summary>
-        protected static string Plain(SecureString secure)
-        {
-            if (secure == null) return null;
-            IntPtr ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
-            try { return Marshal.PtrToStringUni(ptr); }
-            finally { Marshal.ZeroFreeGlobalAllocUnicode(ptr); }
         }
     }
 }

@@ -3,9 +3,9 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 using System.Security;
 using AcmePS.Core.Vault;
+using AcmePS.Internal;
 
 namespace AcmePS.Plugins
 {
@@ -46,8 +46,8 @@ namespace AcmePS.Plugins
                 case string _: case bool _: case int _: case long _: case double _: return value;
                 case SwitchParameter sw: return sw.IsPresent;
                 case Uri u: return u.OriginalString;
-                case SecureString secure: return new PluginSecret(Plain(secure));
-                case PSCredential credential: return new PluginSecret(Plain(credential.Password), credential.UserName ?? "");
+                case SecureString secure: return new PluginSecret(SecureText.Plain(secure));
+                case PSCredential credential: return new PluginSecret(SecureText.Plain(credential.Password), credential.UserName ?? "");
                 case Array array when array.Cast<object>().All(IsSimple): return array.Cast<object>().Select(Encode).ToArray();
                 default: return new PluginCliXml(PSSerializer.Serialize(value));
             }
@@ -63,28 +63,13 @@ namespace AcmePS.Plugins
         {
             switch (value)
             {
-                case PluginSecret secret when secret.UserName != null: return new PSCredential(secret.UserName, Secure(secret.Value));
-                case PluginSecret secret: return Secure(secret.Value);
+                case PluginSecret secret when secret.UserName != null: return new PSCredential(secret.UserName, SecureText.Secure(secret.Value));
+                case PluginSecret secret: return SecureText.Secure(secret.Value);
                 case PluginCliXml xml: return PSSerializer.Deserialize(xml.Xml);
                 case long l when l >= int.MinValue && l <= int.MaxValue: return (int)l;
                 case object[] array: return array.Select(Decode).ToArray();
                 default: return value;
             }
-        }
-
-        private static string Plain(SecureString secure)
-        {
-            IntPtr ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
-            try { return Marshal.PtrToStringUni(ptr); }
-            finally { Marshal.ZeroFreeGlobalAllocUnicode(ptr); }
-        }
-
-        private static SecureString Secure(string plain)
-        {
-            var secure = new SecureString();
-            foreach (char c in plain ?? "") secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
         }
     }
 }

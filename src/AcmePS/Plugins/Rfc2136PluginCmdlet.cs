@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Security;
+using AcmePS.Internal;
 using AcmePS.Core.Plugins;
 using AcmePS.Models;
 
@@ -41,7 +42,7 @@ namespace AcmePS.Plugins
         public int Ttl { get; set; } = 60;
 
         protected Rfc2136Client NewClient() =>
-            new Rfc2136Client(Server, Port, KeyName, KeyAlgorithm, SecretTransformationAttribute.Plain(KeySecret), Zone);
+            new Rfc2136Client(Server, Port, KeyName, KeyAlgorithm, SecureText.Plain(KeySecret), Zone);
 
         protected static void CheckDns01(AcmeChallenge challenge)
         {

@@ -5,6 +5,7 @@ using System.Security;
 using System.Threading;
 using System.Threading.Tasks;
 using AcmePS.Core.Dns.Providers.Route53;
+using AcmePS.Internal;
 
 namespace AcmePS.Plugins
 {
@@ -39,7 +40,7 @@ namespace AcmePS.Plugins
 
         protected override Task ApplyAsync(IReadOnlyDictionary<string, IReadOnlyCollection<string>> records, CancellationToken ct)
         {
-            var given = AccessKeyId == null && SecretAccessKey == null ? null : new AwsCredentials(AccessKeyId, Plain(SecretAccessKey), Plain(SessionToken));
+            var given = AccessKeyId == null && SecretAccessKey == null ? null : new AwsCredentials(AccessKeyId, SecureText.Plain(SecretAccessKey), SecureText.Plain(SessionToken));
             var provider = new Route53DnsProvider(new AwsCredentialSource(given), HostedZoneId, Endpoint, Region);
             return provider.ChangeAsync(records, Publishing, ct);
         }

@@ -1,7 +1,5 @@
-using System;
 using System.Management.Automation;
-using System.Runtime.InteropServices;
-using System.Security;
+using AcmePS.Internal;
 
 namespace AcmePS.Plugins
 {
@@ -11,20 +9,7 @@ namespace AcmePS.Plugins
         public override object Transform(EngineIntrinsics engineIntrinsics, object inputData)
         {
             object value = inputData is PSObject ps ? ps.BaseObject : inputData;
-            if (!(value is string text)) return value;
-            var secure = new SecureString();
-            foreach (char c in text) secure.AppendChar(c);
-            secure.MakeReadOnly();
-            return secure;
-        }
-
-        /// <summary>The secret as a string, only for handing it to the engine.</summary>
-        internal static string Plain(SecureString secure)
-        {
-            if (secure == null) return null;
-            IntPtr ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
-            try { return Marshal.PtrToStringUni(ptr); }
-            finally { Marshal.ZeroFreeGlobalAllocUnicode(ptr); }
+            return value is string text ? SecureText.Secure(text) : value;
         }
     }
 }
