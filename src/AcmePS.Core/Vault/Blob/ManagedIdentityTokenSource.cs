@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using System.Net.Http;
 using System.Threading;
 using System.Threading.Tasks;
@@ -119,16 +118,11 @@ namespace AcmePS.Core.Vault.Blob
             }
         }
 
-        /// <summary>expires_in (seconds), else expires_on (Unix seconds, or a date in the 2017-09-01 answer); five minutes early.</summary>
+        /// <summary>When the token expires (<see cref="Http.TokenExpiry"/>), five minutes early.</summary>
         internal static DateTimeOffset RefreshTime(JObject json)
         {
             var now = DateTimeOffset.UtcNow;
-            DateTimeOffset expires = now.AddMinutes(10);
-            string expiresIn = json.Value<string>("expires_in");
-            string expiresOn = json.Value<string>("expires_on");
-            if (long.TryParse(expiresIn, NumberStyles.Integer, CultureInfo.InvariantCulture, out long seconds)) expires = now.AddSeconds(seconds);
-            else if (long.TryParse(expiresOn, NumberStyles.Integer, CultureInfo.InvariantCulture, out long unix)) expires = DateTimeOffset.FromUnixTimeSeconds(unix);
-            else if (DateTimeOffset.TryParse(expiresOn, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var on)) expires = on;
+            DateTimeOffset expires = Http.TokenExpiry.From(json, now);
             var refresh = expires.AddMinutes(-5);
             return refresh > now ? refresh : now.AddSeconds(Math.Max(0, (expires - now).TotalSeconds / 2));
         }

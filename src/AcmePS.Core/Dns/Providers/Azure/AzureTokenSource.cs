@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Concurrent;
 using System.Collections.Generic;
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
@@ -146,16 +145,7 @@ namespace AcmePS.Core.Dns.Providers.Azure
             catch (JsonException ex) { throw ProviderErrors.BadAnswer(Name, $"the token request ({source})", ex); }
             string token = (string)json["access_token"];
             if (string.IsNullOrEmpty(token)) throw ProviderErrors.BadAnswer(Name, $"the token request ({source})");
-            var now = _clock.UtcNow;
-            DateTimeOffset expires = now.AddMinutes(10);
-            if (long.TryParse((string)json["expires_in"], NumberStyles.Integer, CultureInfo.InvariantCulture, out long seconds)) expires = now.AddSeconds(seconds);
-            else if (json["expires_on"] != null)
-            {
-                string on = (string)json["expires_on"];
-                if (long.TryParse(on, NumberStyles.Integer, CultureInfo.InvariantCulture, out long unix)) expires = DateTimeOffset.FromUnixTimeSeconds(unix);
-                else if (DateTimeOffset.TryParse(on, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date)) expires = date;
-            }
-            return (token, expires);
+            return (token, Http.TokenExpiry.From(json, _clock.UtcNow));
         }
 
         private static string ErrorText(string body)
