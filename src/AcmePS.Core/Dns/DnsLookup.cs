@@ -90,6 +90,28 @@ namespace AcmePS.Core.Dns
             return answer;
         }
 
+        /// <summary>
+        /// The CNAME target of <paramref name="name"/>, asked recursively of <paramref name="server"/> (null: the
+        /// resolver): "" when the answer has no CNAME for it, null when no server gave an answer.
+        /// </summary>
+        public static async Task<string> CnameAsync(IPEndPoint server, string name, CancellationToken ct)
+        {
+            IDnsQueryResponse response;
+            try
+            {
+                var client = server == null ? await ResolverAsync().ConfigureAwait(false) : Client(server, true);
+                response = await client.QueryAsync(Absolute(name), QueryType.CNAME, QueryClass.IN, ct).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is OperationCanceledException && ct.IsCancellationRequested))
+            {
+                return null; // a timeout, a refused port, no resolver configured
+            }
+            var code = response.Header.ResponseCode;
+            if (code != DnsHeaderResponseCode.NoError && code != DnsHeaderResponseCode.NotExistentDomain) return null;
+            var cname = response.Answers.CnameRecords().FirstOrDefault(c => Same(c.DomainName, name));
+            return cname == null ? "" : DnsWire.Canonical(cname.CanonicalName.Value);
+        }
+
         /// <summary>The zone that holds <paramref name="name"/>, from the SOA a server gives for it; null when none.</summary>
         public static async Task<string> ZoneOfAsync(IPEndPoint server, string name, CancellationToken ct)
         {
