@@ -127,6 +127,13 @@ function Read-TrxCounts([string]$Path) {
     @{ Passed = [int]$c.GetAttribute('passed'); Failed = [int]$c.GetAttribute('failed') + [int]$c.GetAttribute('error') + [int]$c.GetAttribute('timeout') }
 }
 
+function Read-TrxFailures([string]$Path) {
+    # The names of the failed tests, for the tail of the log (CI shows only the tail).
+    $ns = @{ t = 'http://microsoft.com/schemas/VisualStudio/TeamTest/2010' }
+    Select-Xml -Path $Path -Namespace $ns -XPath '//t:UnitTestResult[@outcome!="Passed" and @outcome!="NotExecuted"]' |
+        ForEach-Object { "  $($_.Node.testName) ($($_.Node.outcome))" }
+}
+
 function Invoke-TestTask {
     $passed = 0; $failed = 0
     try {
@@ -152,6 +159,7 @@ function Invoke-TestTask {
         if (-not (Test-Path $pesterJson)) { throw "the Pester run crashed (exit $rc, no $pesterJson)" }
         $p = Get-Content -Raw $pesterJson | ConvertFrom-Json
         $passed += $p.passed; $failed += $p.failed
+        if ($x.Failed -gt 0) { "xunit failed:"; Read-TrxFailures $trx }
         if ($rc -ne 0 -and $p.failed -eq 0) { throw "the Pester run exited $rc with no failed tests (no tests found?)" }
     } catch {
         # Count a crash as a failure so the closing line below still says what happened.

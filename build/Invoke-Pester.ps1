@@ -43,6 +43,16 @@ if (-not $r) { Write-Host 'pester: no result (bad -Path?)'; exit 1 }
 $failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount
 [ordered]@{ passed = $r.PassedCount; failed = $failed; skipped = $r.SkippedCount } |
     ConvertTo-Json -Compress | Set-Content -Path $jsonPath -Encoding utf8NoBOM
+# CI shows only the tail of the log: name every failure again right above the closing lines.
+if ($failed -gt 0) {
+    'Failed:'
+    foreach ($t in $r.Failed) {
+        "  $($t.ExpandedPath)"
+        $message = if ($t.ErrorRecord) { @($t.ErrorRecord)[0].Exception.Message -split "`n" | Select-Object -First 3 }
+        if ($message) { "    $message" }
+    }
+    foreach ($b in @($r.FailedBlocks) + @($r.FailedContainers)) { if ($b) { "  $($b.Name ?? $b.Item): $(@($b.ErrorRecord)[0].Exception.Message -split "`n" | Select-Object -First 3)" } }
+}
 "pester: $($r.PassedCount) passed, $failed failed, $($r.SkippedCount) skipped"
 # Not Run.Exit: Pester would exit with the failure count, and 256 failures would be rc 0.
 if ($failed -gt 0 -or $r.PassedCount + $r.FailedCount -eq 0) { exit 1 }
