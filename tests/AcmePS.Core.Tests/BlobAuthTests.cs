@@ -114,7 +114,7 @@ public sealed class BlobAuthTests
         Assert.Equal("https://storage.azure.com/", q["resource"]);
         Assert.Equal("client-1", q["client_id"]);
         Assert.Equal("header-secret", r.Headers["X-IDENTITY-HEADER"]);
-        Assert.False(r.Headers.ContainsKey("Metadata"));
+        Assert.Equal("true", r.Headers["Metadata"]);   // every managed identity request says it; only IMDS needs it
         Assert.False(r.Headers.ContainsKey("Secret"));
     }
 
@@ -137,6 +137,21 @@ public sealed class BlobAuthTests
         Assert.Equal("client-2", q["clientid"]);
         Assert.Equal("msi-secret", r.Headers["Secret"]);
         Assert.False(r.Headers.ContainsKey("X-IDENTITY-HEADER"));
+    }
+
+    [Fact]
+    public async Task MsiEndpointWithoutASecretIsAskedAsCloudShellSetsIt()
+    {
+        using var endpoint = new StandInServer(_ => Token("tok-cloudshell", In(3600)));
+        using var imds = new StandInServer(_ => Token("tok-wrong", In(3600)));
+        var env = new Dictionary<string, string> { ["MSI_ENDPOINT"] = endpoint.BaseUrl + "oauth2/token" };
+        var source = new ManagedIdentityTokenSource(n => env.GetValueOrDefault(n)!, new Uri(imds.BaseUrl), BlobRestClient.Shared("identity"));
+
+        Assert.Equal("tok-cloudshell", await source.GetTokenAsync(CancellationToken.None));
+        var r = Assert.Single(endpoint.Requests);
+        Assert.Equal("2017-09-01", HttpUtility.ParseQueryString(r.Query)["api-version"]);
+        Assert.False(r.Headers.ContainsKey("Secret"));
+        Assert.Empty(imds.Requests);
     }
 
     [Fact]

@@ -7,16 +7,14 @@ using Newtonsoft.Json.Linq;
 namespace AcmePS.Core.Vault.Blob
 {
     /// <summary>
-    /// Access tokens for https://storage.azure.com/ from the managed identity the process runs as:
-    /// IDENTITY_ENDPOINT + IDENTITY_HEADER (Azure Automation, App Service, Functions; api-version 2019-08-01),
-    /// else MSI_ENDPOINT + MSI_SECRET (the older App Service form; api-version 2017-09-01),
-    /// else the instance metadata service of a VM (api-version 2018-02-01, Metadata: true).
+    /// Access tokens for https://storage.azure.com/ from the managed identity the process runs as: IDENTITY_ENDPOINT,
+    /// else MSI_ENDPOINT, else the instance metadata service (the request: <see cref="Http.ManagedIdentityEndpoint"/>).
     /// ACMEPS_VAULT_CLIENT_ID picks a user-assigned identity. A token is reused until five minutes before it expires.
     /// </summary>
     internal sealed class ManagedIdentityTokenSource
     {
         public const string Resource = "https://storage.azure.com/";
-        public static readonly Uri DefaultImds = new Uri("http://169.254.169.254/");
+        public static readonly Uri DefaultImds = Http.ManagedIdentityEndpoint.DefaultImds;
 
         private static readonly Newtonsoft.Json.JsonSerializerSettings NoDates = new Newtonsoft.Json.JsonSerializerSettings { DateParseHandling = Newtonsoft.Json.DateParseHandling.None };
 
@@ -34,14 +32,6 @@ namespace AcmePS.Core.Vault.Blob
             _http = http;
         }
 
-        /// <summary>Which endpoint the token comes from, for messages.</summary>
-        public string Source =>
-            Has("IDENTITY_ENDPOINT") && Has("IDENTITY_HEADER") ? "IDENTITY_ENDPOINT"
-            : Has("MSI_ENDPOINT") && Has("MSI_SECRET") ? "MSI_ENDPOINT"
-            : "the instance metadata service";
-
-        private bool Has(string name) => !string.IsNullOrEmpty(_env(name));
-
         public async Task<string> GetTokenAsync(CancellationToken cancellationToken)
         {
             await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -54,41 +44,24 @@ namespace AcmePS.Core.Vault.Blob
             finally { _gate.Release(); }
         }
 
-        /// <summary>The request for a token, exactly as each endpoint documents it.</summary>
-        internal HttpRequestMessage BuildRequest()
+        /// <summary>The request for a token (<see cref="Http.ManagedIdentityEndpoint"/>), for ACMEPS_VAULT_CLIENT_ID's identity.</summary>
+        internal Http.ManagedIdentityEndpoint Endpoint() =>
+            Http.ManagedIdentityEndpoint.For(_env, _imds, Resource, _env("ACMEPS_VAULT_CLIENT_ID"));
+
+        private static HttpRequestMessage ToHttpRequest(Http.ManagedIdentityEndpoint endpoint)
         {
-            string clientId = _env("ACMEPS_VAULT_CLIENT_ID");
-            string resource = Uri.EscapeDataString(Resource);
-            HttpRequestMessage request;
-            if (Has("IDENTITY_ENDPOINT") && Has("IDENTITY_HEADER"))
-            {
-                string id = string.IsNullOrEmpty(clientId) ? "" : "&client_id=" + Uri.EscapeDataString(clientId);
-                request = new HttpRequestMessage(HttpMethod.Get, Append(_env("IDENTITY_ENDPOINT"), $"api-version=2019-08-01&resource={resource}{id}"));
-                request.Headers.Add("X-IDENTITY-HEADER", _env("IDENTITY_HEADER"));
-            }
-            else if (Has("MSI_ENDPOINT") && Has("MSI_SECRET"))
-            {
-                string id = string.IsNullOrEmpty(clientId) ? "" : "&clientid=" + Uri.EscapeDataString(clientId);
-                request = new HttpRequestMessage(HttpMethod.Get, Append(_env("MSI_ENDPOINT"), $"api-version=2017-09-01&resource={resource}{id}"));
-                request.Headers.Add("Secret", _env("MSI_SECRET"));
-            }
-            else
-            {
-                string id = string.IsNullOrEmpty(clientId) ? "" : "&client_id=" + Uri.EscapeDataString(clientId);
-                request = new HttpRequestMessage(HttpMethod.Get, new Uri(_imds, $"metadata/identity/oauth2/token?api-version=2018-02-01&resource={resource}{id}"));
-                request.Headers.Add("Metadata", "true");
-            }
+            var request = new HttpRequestMessage(HttpMethod.Get, endpoint.Url);
+            foreach (var header in endpoint.Headers) request.Headers.Add(header.Key, header.Value);
             return request;
         }
-
-        private static Uri Append(string endpoint, string query) => new Uri(endpoint + (endpoint.Contains("?") ? "&" : "?") + query);
 
         private async Task<(string, DateTimeOffset)> FetchAsync(CancellationToken cancellationToken)
         {
             HttpResponseMessage response;
             string body;
+            var endpoint = Endpoint();
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
-            using (var request = BuildRequest())
+            using (var request = ToHttpRequest(endpoint))
             {
                 timeout.CancelAfter(TimeSpan.FromSeconds(20));
                 try
@@ -99,7 +72,7 @@ namespace AcmePS.Core.Vault.Blob
                 catch (Exception ex) when ((ex is HttpRequestException || ex is OperationCanceledException) && !cancellationToken.IsCancellationRequested)
                 {
                     throw new AcmeException("AcmeVaultCredentialUnavailable", AcmeErrorKind.ConnectionError,
-                        $"No managed identity token from {Source} (it did not answer: {ex.GetType().Name}). Outside Azure, give the vault a SAS in its URL or set ACMEPS_VAULT_CONNECTION_STRING.", ex);
+                        $"No managed identity token from the {endpoint.Source} (it did not answer: {ex.GetType().Name}). Outside Azure, give the vault a SAS in its URL or set ACMEPS_VAULT_CONNECTION_STRING.", ex);
                 }
             }
             using (response)
@@ -112,7 +85,7 @@ namespace AcmePS.Core.Vault.Blob
                     // The error code only: the body is the endpoint's, and a message is no place for it.
                     string error = json?.Value<string>("error") ?? json?["error"]?.Value<string>("code");
                     throw new AcmeException("AcmeVaultCredentialFailed", AcmeErrorKind.PermissionDenied,
-                        $"The managed identity endpoint ({Source}) gave no token for {Resource}: HTTP {(int)response.StatusCode}{(error != null ? " " + error : "")}.");
+                        $"The managed identity endpoint ({endpoint.Source}) gave no token for {Resource}: HTTP {(int)response.StatusCode}{(error != null ? " " + error : "")}.");
                 }
                 return (token, RefreshTime(json));
             }

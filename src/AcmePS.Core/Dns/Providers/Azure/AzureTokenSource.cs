@@ -29,15 +29,14 @@ namespace AcmePS.Core.Dns.Providers.Azure
 
     /// <summary>
     /// Resource Manager tokens: a given token; a service principal with a secret or a certificate (client credentials
-    /// at Entra ID's v2.0 token endpoint); or a managed identity, found in this order: IDENTITY_ENDPOINT +
-    /// IDENTITY_HEADER (Azure Automation, App Service, Functions), MSI_ENDPOINT (+ MSI_SECRET: older App Service,
-    /// Cloud Shell), the instance metadata service (VMs, scale sets, Arc-less containers). Tokens are cached per
-    /// process until 5 minutes before they expire.
+    /// at Entra ID's v2.0 token endpoint); or a managed identity (IDENTITY_ENDPOINT, MSI_ENDPOINT or the instance
+    /// metadata service: <see cref="Http.ManagedIdentityEndpoint"/>). Tokens are cached per process until 5 minutes
+    /// before they expire.
     /// </summary>
     public sealed class AzureTokenSource
     {
         public static readonly Uri DefaultLoginUrl = new Uri("https://login.microsoftonline.com/");
-        public static readonly Uri DefaultImdsUrl = new Uri("http://169.254.169.254/");
+        public static readonly Uri DefaultImdsUrl = Http.ManagedIdentityEndpoint.DefaultImds;
         private static readonly ConcurrentDictionary<string, (string Token, DateTimeOffset ExpiresOn)> Cache =
             new ConcurrentDictionary<string, (string, DateTimeOffset)>();
         private const string Name = "Azure DNS";
@@ -111,31 +110,12 @@ namespace AcmePS.Core.Dns.Providers.Azure
             }
             if (!_options.ManagedIdentity)
                 throw ProviderErrors.CredentialMissing(Name, "give -AccessToken, a service principal (-TenantId, -ClientId and -ClientSecret or -CertificatePath) or -UseManagedIdentity.");
-            string clientId = string.IsNullOrEmpty(_options.ClientId) ? "" : "&client_id=" + Uri.EscapeDataString(_options.ClientId);
-            string identityEndpoint = _environment("IDENTITY_ENDPOINT"), identityHeader = _environment("IDENTITY_HEADER");
-            if (!string.IsNullOrEmpty(identityEndpoint) && !string.IsNullOrEmpty(identityHeader))
-            {
-                source = "managed identity, IDENTITY_ENDPOINT";
-                var request = new RestRequest("GET", new Uri(identityEndpoint + Separator(identityEndpoint) + "api-version=2019-08-01&resource=" + Uri.EscapeDataString(res) + clientId));
-                request.Headers["X-IDENTITY-HEADER"] = identityHeader;
-                request.Headers["Metadata"] = "true";
-                return request;
-            }
-            string msiEndpoint = _environment("MSI_ENDPOINT");
-            if (!string.IsNullOrEmpty(msiEndpoint))
-            {
-                source = "managed identity, MSI_ENDPOINT";
-                var request = new RestRequest("GET", new Uri(msiEndpoint + Separator(msiEndpoint) + "api-version=2017-09-01&resource=" + Uri.EscapeDataString(res) + clientId.Replace("client_id", "clientid")));
-                string secret = _environment("MSI_SECRET");
-                if (!string.IsNullOrEmpty(secret)) request.Headers["Secret"] = secret;
-                request.Headers["Metadata"] = "true";
-                return request;
-            }
-            source = "managed identity, instance metadata service";
             Uri imds = _options.ImdsUrl ?? Env("ACMEPS_AZURE_IMDS_URL") ?? DefaultImdsUrl;
-            var imdsRequest = new RestRequest("GET", new Uri(WithSlash(imds), "metadata/identity/oauth2/token?api-version=2018-02-01&resource=" + Uri.EscapeDataString(res) + clientId));
-            imdsRequest.Headers["Metadata"] = "true";
-            return imdsRequest;
+            var endpoint = Http.ManagedIdentityEndpoint.For(_environment, imds, res, _options.ClientId);
+            source = "managed identity, " + endpoint.Source;
+            var identityRequest = new RestRequest("GET", endpoint.Url);
+            foreach (var header in endpoint.Headers) identityRequest.Headers[header.Key] = header.Value;
+            return identityRequest;
         }
 
         private (string, DateTimeOffset) ParseToken(string body, string source)
@@ -167,8 +147,6 @@ namespace AcmePS.Core.Dns.Providers.Azure
         }
 
         private static Uri WithSlash(Uri u) => u.AbsoluteUri.EndsWith("/") ? u : new Uri(u.AbsoluteUri + "/");
-
-        private static string Separator(string url) => url.Contains("?") ? "&" : "?";
 
         private static string Hash(string text) =>
             text == null ? "" : Convert.ToBase64String(Org.BouncyCastle.Security.DigestUtilities.CalculateDigest("SHA-256", System.Text.Encoding.UTF8.GetBytes(text)));
