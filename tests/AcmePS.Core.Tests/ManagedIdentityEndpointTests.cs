@@ -118,4 +118,17 @@ public class ManagedIdentityEndpointTests
         var msi = Env(("MSI_ENDPOINT", "http://h/t"), ("MSI_SECRET", "msi-secret"));
         Assert.DoesNotContain("msi-secret", ManagedIdentityEndpoint.For(msi, null, Storage, null).Source);
     }
+
+    [Theory]
+    [InlineData("IDENTITY_ENDPOINT", "not a url")]
+    [InlineData("IDENTITY_ENDPOINT", "file:///etc/passwd")]
+    [InlineData("MSI_ENDPOINT", "/relative/token")]
+    public void AnEndpointThatIsNoHttpUrlIsAClearErrorThatShowsNoValue(string variable, string value)
+    {
+        var env = Env((variable, value), ("IDENTITY_HEADER", "hdr-secret"));
+        var ex = Assert.Throws<AcmeException>(() => ManagedIdentityEndpoint.For(env, null, Storage, null));
+        Assert.Equal("AcmeManagedIdentityEndpointInvalid", ex.ErrorId);
+        Assert.Contains(variable, ex.Message);
+        Assert.DoesNotContain(value, ex.Message);
+    }
 }

@@ -46,7 +46,7 @@ namespace AcmePS.Core.Http
             {
                 headers["X-IDENTITY-HEADER"] = identityHeader;
                 return new ManagedIdentityEndpoint("IDENTITY_ENDPOINT",
-                    Append(identityEndpoint, "api-version=2019-08-01&" + query + (id.Length > 0 ? "&client_id" + id : "")), headers);
+                    Append("IDENTITY_ENDPOINT", identityEndpoint, "api-version=2019-08-01&" + query + (id.Length > 0 ? "&client_id" + id : "")), headers);
             }
             string msiEndpoint = env("MSI_ENDPOINT");
             if (!string.IsNullOrEmpty(msiEndpoint))
@@ -54,19 +54,23 @@ namespace AcmePS.Core.Http
                 string secret = env("MSI_SECRET");
                 if (!string.IsNullOrEmpty(secret)) headers["Secret"] = secret;
                 return new ManagedIdentityEndpoint("MSI_ENDPOINT",
-                    Append(msiEndpoint, "api-version=2017-09-01&" + query + (id.Length > 0 ? "&clientid" + id : "")), headers);
+                    Append("MSI_ENDPOINT", msiEndpoint, "api-version=2017-09-01&" + query + (id.Length > 0 ? "&clientid" + id : "")), headers);
             }
             string imds = (imdsBase ?? DefaultImds).AbsoluteUri;
             if (!imds.EndsWith("/", StringComparison.Ordinal)) imds += "/";
             return new ManagedIdentityEndpoint("instance metadata service",
-                Append(imds + "metadata/identity/oauth2/token", "api-version=2018-02-01&" + query + (id.Length > 0 ? "&client_id" + id : "")), headers);
+                Append("the instance metadata service's address", imds + "metadata/identity/oauth2/token", "api-version=2018-02-01&" + query + (id.Length > 0 ? "&client_id" + id : "")), headers);
         }
 
         /// <summary>Adds <paramref name="query"/> to an address that may already have a query of its own.</summary>
-        private static Uri Append(string endpoint, string query)
+        private static Uri Append(string name, string endpoint, string query)
         {
             string separator = !endpoint.Contains("?") ? "?" : endpoint.EndsWith("?", StringComparison.Ordinal) || endpoint.EndsWith("&", StringComparison.Ordinal) ? "" : "&";
-            return new Uri(endpoint + separator + query);
+            if (Uri.TryCreate(endpoint + separator + query, UriKind.Absolute, out Uri url) && (url.Scheme == Uri.UriSchemeHttp || url.Scheme == Uri.UriSchemeHttps))
+                return url;
+            // The value is not shown: these variables are set by the platform, and a message is no place for them.
+            throw new AcmeException("AcmeManagedIdentityEndpointInvalid", AcmeErrorKind.InvalidArgument,
+                $"{name} is not an http or https URL, so no managed identity token can be asked for.") { Target = name };
         }
     }
 }
