@@ -8,6 +8,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using AcmePS.Core.Challenges;
 using AcmePS.Core.Plugins;
+using AcmePS.Core.Tests.Fakes;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.X509;
 using Xunit;
@@ -171,8 +172,52 @@ public class TlsAlpnTests
         }
     }
 
+    [Fact]
+    public void ChallengesExpireAfterTheMaximumLifetimeAndTheListenerStops()
+    {
+        var clock = new FakeClock();
+        TlsAlpnResponder.Clock = clock;
+        int port = FreePort();
+        try
+        {
+            TlsAlpnResponder.Publish("127.0.0.1", port, "i.example.test", "ka-i");
+            TlsAlpnResponder.Sweep();
+            Assert.True(CanConnect(port));
+
+            clock.Delay(TlsAlpnResponder.MaxLifetime, CancellationToken.None);
+            TlsAlpnResponder.Sweep();
+            Assert.DoesNotContain($"127.0.0.1:{port}", TlsAlpnResponder.ActiveEndpoints);
+            Assert.Null(TlsAlpnResponder.Find("127.0.0.1", port, "i.example.test"));
+            Assert.False(CanConnect(port));
+            TlsAlpnResponder.Unpublish("127.0.0.1", port, "i.example.test", "ka-i"); // expired already: no error
+        }
+        finally
+        {
+            TlsAlpnResponder.Clock = Util.SystemClock.Instance;
+        }
+    }
+
+    [Fact]
+    public async Task EveryAddressAnswersOnIPv4Loopback()
+    {
+        int port = FreePort();
+        TlsAlpnResponder.Publish("*", port, "j.example.test", "ka-j");
+        try
+        {
+            var (negotiated, _) = await HandshakeAsync(port, "j.example.test", new[] { AcmeTls1 }, SslProtocols.Tls13);
+            Assert.Equal(AcmeTls1, negotiated);
+        }
+        finally
+        {
+            TlsAlpnResponder.Unpublish("*", port, "j.example.test", "ka-j");
+        }
+        Assert.False(CanConnect(port));
+    }
+
     [Theory]
     [InlineData("not-an-ip", 443, "AcmeTlsAlpnAddressInvalid")]
+    [InlineData("1.2.3", 443, "AcmeTlsAlpnAddressInvalid")]
+    [InlineData("127.0.0.1:443", 443, "AcmeTlsAlpnAddressInvalid")]
     [InlineData("127.0.0.1", 0, "AcmeTlsAlpnPortInvalid")]
     [InlineData("127.0.0.1", 70000, "AcmeTlsAlpnPortInvalid")]
     public void BadAddressOrPortIsAClearError(string address, int port, string errorId)

@@ -33,24 +33,21 @@ namespace AcmePS.Core.Plugins
 
         public static TlsAlpnListener Start(IPEndPoint endpoint)
         {
-            var tcp = new TcpListener(endpoint);
+            TcpListener tcp = null;
             try
             {
+                tcp = ListenAddress.NewListener(endpoint);
                 tcp.Start();
             }
             catch (SocketException ex)
             {
+                tcp?.Server.Dispose();
                 throw new AcmeException("AcmeTlsAlpnListenFailed", AcmeErrorKind.ResourceBusy,
-                    $"Cannot listen on {endpoint} for tls-alpn-01: {ex.Message}", ex) { Target = endpoint.ToString() };
+                    $"Cannot listen on {ListenAddress.Format(endpoint)} for tls-alpn-01: {ex.Message}", ex) { Target = ListenAddress.Format(endpoint) };
             }
             var listener = new TlsAlpnListener(tcp);
             Task.Run(listener.AcceptLoopAsync);
             return listener;
-        }
-
-        public bool IsEmpty
-        {
-            get { lock (_lock) return _byName.Count == 0; }
         }
 
         public void Add(TlsAlpnCertificate certificate)
@@ -62,14 +59,14 @@ namespace AcmePS.Core.Plugins
             }
         }
 
-        public void Remove(string identifier, string keyAuthorization)
+        /// <summary>Stops serving the certificates for the server name with that key authorization.</summary>
+        public void Remove(string serverName, string keyAuthorization)
         {
-            string name = ChallengeAnswers.TlsAlpnServerName(identifier);
             lock (_lock)
             {
-                if (!_byName.TryGetValue(name, out var list)) return;
-                list.RemoveAll(c => keyAuthorization == null || c.KeyAuthorization == keyAuthorization);
-                if (list.Count == 0) _byName.Remove(name);
+                if (!_byName.TryGetValue(serverName, out var list)) return;
+                list.RemoveAll(c => c.KeyAuthorization == keyAuthorization);
+                if (list.Count == 0) _byName.Remove(serverName);
             }
         }
 
@@ -133,6 +130,7 @@ namespace AcmePS.Core.Plugins
 
         public void Dispose()
         {
+            if (_stop.IsCancellationRequested) return;
             _stop.Cancel();
             _tcp.Stop();
             _stop.Dispose();

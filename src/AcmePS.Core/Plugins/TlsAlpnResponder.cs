@@ -2,60 +2,59 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Net;
-using System.Net.Sockets;
 using AcmePS.Core.Challenges;
+using AcmePS.Core.Util;
 
 namespace AcmePS.Core.Plugins
 {
     /// <summary>
     /// The tls-alpn-01 responder of this process: one TLS listener per address:port, shared by every challenge
     /// published on it, each answered with its own certificate chosen by the server name the CA sends. A listener
-    /// starts with its first challenge and stops (its port freed) when its last one is removed.
+    /// starts with its first challenge and stops (its port freed) when its last one is removed. So that nothing is
+    /// left listening when Unpublish never comes, a challenge is answered for <see cref="MaxLifetime"/> at most, and
+    /// every listener stops when the process exits (<see cref="ListenerRegistry{TListener}"/>).
     /// </summary>
     public static class TlsAlpnResponder
     {
-        private static readonly object Lock = new object();
-        private static readonly Dictionary<string, TlsAlpnListener> Listeners = new Dictionary<string, TlsAlpnListener>(StringComparer.OrdinalIgnoreCase);
+        public static readonly TimeSpan MaxLifetime = TimeSpan.FromHours(1);
+
+        // An item is one certificate: "<server name>\n<key authorization>".
+        private static readonly ListenerRegistry<TlsAlpnListener> Listeners = new ListenerRegistry<TlsAlpnListener>(
+            TlsAlpnListener.Start, (listener, item) => listener.Remove(ServerNameOf(item), KeyAuthorizationOf(item)), MaxLifetime);
+
+        /// <summary>The clock for the challenges' lifetime (tests replace it).</summary>
+        internal static IClock Clock
+        {
+            get => Listeners.Clock;
+            set => Listeners.Clock = value;
+        }
 
         /// <summary>Starts answering for <paramref name="identifier"/> on address:port (the listener starts if needed).</summary>
         public static void Publish(string address, int port, string identifier, string keyAuthorization)
         {
             var endpoint = Endpoint(address, port);
             var certificate = TlsAlpnCertificate.Create(identifier, keyAuthorization);
-            lock (Lock)
-            {
-                string key = endpoint.ToString();
-                if (!Listeners.TryGetValue(key, out TlsAlpnListener listener))
-                {
-                    listener = TlsAlpnListener.Start(endpoint);
-                    Listeners[key] = listener;
-                }
-                listener.Add(certificate);
-            }
+            Listeners.Add(endpoint, Item(certificate.ServerName, certificate.KeyAuthorization), listener => listener.Add(certificate));
         }
 
-        /// <summary>Stops answering for the identifier; the listener stops once it answers for nothing. Unknown: nothing happens.</summary>
+        /// <summary>
+        /// Stops answering for the identifier (with that key authorization; null: any); the listener stops once it
+        /// answers for nothing. Unknown: nothing happens.
+        /// </summary>
         public static void Unpublish(string address, int port, string identifier, string keyAuthorization)
         {
             var endpoint = Endpoint(address, port);
-            lock (Lock)
-            {
-                string key = endpoint.ToString();
-                if (!Listeners.TryGetValue(key, out TlsAlpnListener listener)) return;
-                listener.Remove(identifier, keyAuthorization);
-                if (listener.IsEmpty)
-                {
-                    Listeners.Remove(key);
-                    listener.Dispose();
-                }
-            }
+            string name = ChallengeAnswers.TlsAlpnServerName(identifier);
+            Listeners.Remove(endpoint, item => ServerNameOf(item) == name && (keyAuthorization == null || KeyAuthorizationOf(item) == keyAuthorization));
         }
 
         /// <summary>The address:port pairs listened on now (for tests and diagnostics).</summary>
-        public static IReadOnlyList<string> ActiveEndpoints
-        {
-            get { lock (Lock) return Listeners.Keys.ToList(); }
-        }
+        public static IReadOnlyList<string> ActiveEndpoints => Listeners.ActiveEndPoints;
+
+        public static void StopAll() => Listeners.StopAll();
+
+        /// <summary>Drops the challenges past their lifetime and stops the listeners left with none.</summary>
+        internal static void Sweep() => Listeners.Sweep();
 
         private static readonly Queue<string> Seen = new Queue<string>();
 
@@ -75,20 +74,16 @@ namespace AcmePS.Core.Plugins
         }
 
         /// <summary>The certificate served now for a server name on address:port, or null.</summary>
-        public static TlsAlpnCertificate Find(string address, int port, string serverName)
-        {
-            lock (Lock)
-                return Listeners.TryGetValue(Endpoint(address, port).ToString(), out TlsAlpnListener listener) ? listener.Find(serverName, null) : null;
-        }
+        public static TlsAlpnCertificate Find(string address, int port, string serverName) =>
+            Listeners.Find(Endpoint(address, port))?.Find(serverName, null);
 
-        private static IPEndPoint Endpoint(string address, int port)
-        {
-            if (port < 1 || port > 65535)
-                throw new AcmeException("AcmeTlsAlpnPortInvalid", AcmeErrorKind.InvalidArgument, $"{port} is not a TCP port (1-65535).") { Target = port };
-            if (string.IsNullOrWhiteSpace(address) || !IPAddress.TryParse(address.Trim(), out IPAddress ip))
-                throw new AcmeException("AcmeTlsAlpnAddressInvalid", AcmeErrorKind.InvalidArgument,
-                    $"'{address}' is not an IP address to listen on (for example 0.0.0.0, :: or 127.0.0.1).") { Target = address };
-            return new IPEndPoint(ip, port);
-        }
+        /// <summary>The address to listen on (<see cref="ListenAddress.Parse"/>); AcmeTlsAlpnAddressInvalid, AcmeTlsAlpnPortInvalid.</summary>
+        private static IPEndPoint Endpoint(string address, int port) => ListenAddress.Parse(address, port, "AcmeTlsAlpn");
+
+        private static string Item(string serverName, string keyAuthorization) => serverName + "\n" + keyAuthorization;
+
+        private static string ServerNameOf(string item) => item.Substring(0, item.IndexOf('\n'));
+
+        private static string KeyAuthorizationOf(string item) => item.Substring(item.IndexOf('\n') + 1);
     }
 }

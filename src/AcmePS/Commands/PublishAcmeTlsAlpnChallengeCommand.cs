@@ -16,7 +16,7 @@ namespace AcmePS.Commands
     [OutputType(typeof(AcmeChallenge))]
     public sealed class PublishAcmeTlsAlpnChallengeCommand : AcmePluginCmdlet
     {
-        /// <summary>The local address to listen on (0.0.0.0: every IPv4 address; :: every IPv6 address).</summary>
+        /// <summary>The local address to listen on: 0.0.0.0 (every IPv4 address), * or :: (every address, IPv6 and IPv4) or one address.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string Address { get; set; } = "0.0.0.0";

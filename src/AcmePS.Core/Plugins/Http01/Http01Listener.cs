@@ -34,15 +34,15 @@ namespace AcmePS.Core.Plugins.Http01
         /// <summary>Binds and starts accepting; AcmeSelfHostListenFailed when the address and port cannot be bound.</summary>
         public static Http01Listener Start(IPEndPoint endPoint)
         {
-            var tcp = new TcpListener(endPoint);
+            TcpListener tcp = null;
             try
             {
-                if (endPoint.Address.Equals(IPAddress.IPv6Any)) tcp.Server.DualMode = true;
+                tcp = ListenAddress.NewListener(endPoint);
                 tcp.Start();
             }
             catch (SocketException ex)
             {
-                tcp.Server.Dispose();
+                tcp?.Server.Dispose();
                 string why = ex.SocketErrorCode == SocketError.AddressAlreadyInUse
                     ? "another program (a web server?) already listens there: stop it for the validation, or use the WebRoot plugin"
                     : ex.SocketErrorCode == SocketError.AccessDenied
@@ -50,15 +50,12 @@ namespace AcmePS.Core.Plugins.Http01
                         : ex.Message;
                 throw new AcmeException("AcmeSelfHostListenFailed",
                     ex.SocketErrorCode == SocketError.AccessDenied ? AcmeErrorKind.PermissionDenied : AcmeErrorKind.ResourceBusy,
-                    $"Cannot listen for http-01 validation on {Format(endPoint)}: {why}.", ex) { Target = Format(endPoint) };
+                    $"Cannot listen for http-01 validation on {ListenAddress.Format(endPoint)}: {why}.", ex) { Target = ListenAddress.Format(endPoint) };
             }
             var listener = new Http01Listener(tcp);
             _ = Task.Run(listener.AcceptLoopAsync);
             return listener;
         }
-
-        public static string Format(IPEndPoint endPoint) =>
-            endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : $"{endPoint.Address}:{endPoint.Port}";
 
         public void Dispose()
         {
