@@ -298,7 +298,7 @@ public sealed class VaultProtectionTests : IDisposable
     }
 
     [Fact]
-    public void SecretWritesDuringChangesOfKeyEndUnderTheLastKeyWhateverTheInterleaving()
+    public async Task SecretWritesDuringChangesOfKeyEndUnderTheLastKeyWhateverTheInterleaving()
     {
         WriteSchema1Vault();
         VaultProtection.Initialize(Store(), ProtectionModes.Key, PassA, 10, CancellationToken.None);
@@ -309,7 +309,7 @@ public sealed class VaultProtectionTests : IDisposable
         var writes = Task.Run(() => Parallel.ForEach(paths, new ParallelOptions { MaxDegreeOfParallelism = 4 }, p => writer.Write(p, "KEY " + p, true)));
         var first = VaultProtection.Change(Store(), null, null, null, CancellationToken.None);
         var second = VaultProtection.Change(Store(), null, null, null, CancellationToken.None);
-        writes.Wait();
+        await writes;
 
         // Each write waited for the vault lock and sealed under the key of that moment; a change re-encrypts what was
         // there before it: so every file is under the last key, none under a key that was dropped.

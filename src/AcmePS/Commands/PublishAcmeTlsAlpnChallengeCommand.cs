@@ -16,10 +16,10 @@ namespace AcmePS.Commands
     [OutputType(typeof(AcmeChallenge))]
     public sealed class PublishAcmeTlsAlpnChallengeCommand : AcmePluginCmdlet
     {
-        /// <summary>The local address to listen on: 0.0.0.0 (every IPv4 address), * or :: (every address, IPv6 and IPv4) or one address.</summary>
+        /// <summary>The local address to listen on: * or :: (every address, IPv6 and IPv4; the default), 0.0.0.0 (every IPv4 address) or one address.</summary>
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Address { get; set; } = "0.0.0.0";
+        public string Address { get; set; } = "*";
 
         /// <summary>The TCP port the CA connects to: 443, unless something forwards another port to this one.</summary>
         [Parameter]

@@ -12,7 +12,7 @@ namespace AcmePS.Commands
     {
         [Parameter]
         [ValidateNotNullOrEmpty]
-        public string Address { get; set; } = "0.0.0.0";
+        public string Address { get; set; } = "*";
 
         [Parameter]
         [ValidateRange(1, 65535)]
