@@ -428,4 +428,4 @@ function Get-AcmeTestNewOrder {
 Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
 Export-ModuleMember -Function Start-AcmeProviderStandIn, Stop-AcmeProviderStandIn
 Export-ModuleMember -Function Set-AcmeTestProxy, Set-AcmeTestRenewalWindow, Add-AcmeTestReplaced, Get-AcmeTestNewOrder
-Export-ModuleMember -Function Start-AcmeTestBind, Stop-AcmeTestBind, Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
+Export-ModuleMember -Function Start-AcmeTestBind, Stop-AcmeTestBind, Test-IPv6Loopback, Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
