@@ -71,4 +71,43 @@ public sealed class UnpublishJournalTests : IDisposable
             if (!other.HasExited) other.Kill();
         }
     }
+
+    [Theory]
+    [InlineData("2026-11-28T21:04:30.9990000Z", "2026-11-28T21:04:31.0020000Z", true)]   // two readings a few ms apart, in two seconds
+    [InlineData("2026-11-28T21:04:31Z", "2026-11-28T21:04:30.5530000Z", true)]           // a reading truncated to the second (older entries)
+    [InlineData("2026-11-28T21:04:30Z", "2026-11-28T21:04:40Z", false)]                  // the PID taken by a later process
+    [InlineData(null, "2026-11-28T21:04:40Z", true)]                                      // no start time recorded: the PID decides
+    public void ReadingsOfOneStartTimeFromTwoProcessesAreTheSameStart(string recorded, string actual, bool same)
+    {
+        DateTimeOffset? r = recorded == null ? null : DateTimeOffset.Parse(recorded);
+        Assert.Equal(same, UnpublishJournal.SameStart(r, DateTimeOffset.Parse(actual)));
+    }
+
+    [Theory]
+    [InlineData(1, false)]    // recorded by the process itself: its reading and ours differ by ms (here put in the next second)
+    [InlineData(-60, true)]   // recorded by a process that had this PID a minute before
+    public void AnEntryOfALiveProcessIsLeftAloneWhateverSecondItsStartTimeFellIn(int shiftSeconds, bool abandoned)
+    {
+        using var other = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        try
+        {
+            string id = RecordOne();
+            UnpublishJournal.Done(_vault, "srv", "acct", id, cleanedUp: false);
+            string path = $"servers/srv/accounts/acct/unpublish/{id}/pending.json";
+            var json = JObject.Parse(_vault.Store.Read(path));
+            var started = new DateTimeOffset(other.StartTime.ToUniversalTime(), TimeSpan.Zero);
+            // shiftSeconds 1: the start of the next second plus 1 ms, which is within a second of the real start
+            var recorded = shiftSeconds == 1
+                ? new DateTimeOffset(started.Year, started.Month, started.Day, started.Hour, started.Minute, started.Second, TimeSpan.Zero).AddSeconds(1).AddMilliseconds(1)
+                : started.AddSeconds(shiftSeconds);
+            json["processId"] = other.Id;
+            json["processStarted"] = recorded;
+            _vault.Store.Write(path, json.ToString());
+            Assert.Equal(abandoned ? 1 : 0, UnpublishJournal.Abandoned(_vault, "srv", "acct").Count);
+        }
+        finally
+        {
+            if (!other.HasExited) other.Kill();
+        }
+    }
 }

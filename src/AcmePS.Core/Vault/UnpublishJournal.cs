@@ -92,15 +92,26 @@ namespace AcmePS.Core.Vault
             return result;
         }
 
+        /// <summary>
+        /// How far apart two readings of one process's start time may be. Each process works the start time out from
+        /// its own estimate of the boot time, so readings from two processes differ by milliseconds (they can even fall
+        /// in different seconds); a new process that reuses the PID starts later than that.
+        /// </summary>
+        internal static readonly TimeSpan StartTimeTolerance = TimeSpan.FromSeconds(2);
+
+        /// <summary>Whether a process started at <paramref name="recorded"/> (as its journal entry says) is the one started at <paramref name="actual"/>.</summary>
+        internal static bool SameStart(DateTimeOffset? recorded, DateTimeOffset? actual) =>
+            recorded == null || actual == null || (recorded.Value - actual.Value).Duration() <= StartTimeTolerance;
+
         private static bool IsRunning(Entry entry)
         {
-            if (entry.ProcessId == CurrentProcess.Id && entry.ProcessStarted == CurrentProcess.Started) return false; // in this process and not in flight
+            if (entry.ProcessId == CurrentProcess.Id && SameStart(entry.ProcessStarted, CurrentProcess.Started)) return false; // in this process and not in flight
             try
             {
                 using (var process = Process.GetProcessById(entry.ProcessId))
                 {
                     if (process.HasExited) return false;
-                    return entry.ProcessStarted == null || Started(process) == null || Started(process) == entry.ProcessStarted;
+                    return SameStart(entry.ProcessStarted, Started(process));
                 }
             }
             catch (ArgumentException)
@@ -117,8 +128,7 @@ namespace AcmePS.Core.Vault
         {
             try
             {
-                var utc = process.StartTime.ToUniversalTime();
-                return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, utc.Minute, utc.Second, TimeSpan.Zero);
+                return new DateTimeOffset(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
             }
             catch (Exception ex) when (ex is InvalidOperationException || ex is System.ComponentModel.Win32Exception || ex is NotSupportedException)
             {
