@@ -38,7 +38,11 @@ if ($ExcludeTag) { $c.Filter.ExcludeTag = $ExcludeTag }
 
 $r = Invoke-Pester -Configuration $c
 # A bad -Path only writes an error and returns nothing: no JSON, so build.ps1 sees a crash.
-if (-not $r) { Write-Host 'pester: no result (bad -Path?)'; exit 1 }
+if (-not $r) {
+    Write-Host 'pester: no result (bad -Path?)'
+    $Error | Select-Object -First 3 | ForEach-Object { Write-Host "  $_" }
+    exit 1
+}
 # A failing BeforeAll or a file that does not parse shows up only in the block/container counts.
 $failed = $r.FailedCount + $r.FailedBlocksCount + $r.FailedContainersCount
 [ordered]@{ passed = $r.PassedCount; failed = $failed; skipped = $r.SkippedCount } |

@@ -3,7 +3,10 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     Import-Module (Join-Path $script:RepoRoot 'tests/Azurite.psm1') -Force
-    $script:Saved = @{ Vault = $env:ACMEPS_VAULT; Cs = $env:ACMEPS_VAULT_CONNECTION_STRING }
+    $script:Saved = @{ Vault = $env:ACMEPS_VAULT; Cs = $env:ACMEPS_VAULT_CONNECTION_STRING; Key = $env:ACMEPS_VAULT_KEY; Cost = $env:ACMEPS_VAULT_KDFCOST }
+    # Key protection with a cheap key derivation, as New-TestVault sets it (this file's vaults are containers).
+    $env:ACMEPS_VAULT_KEY = 'acmeps test vault passphrase'
+    $env:ACMEPS_VAULT_KDFCOST = '10'
     $script:Azurite = Start-AzuriteTestServer
     $script:Server = Start-AcmeTestServer
     $env:ACMEPS_VAULT_CONNECTION_STRING = $script:Azurite.ConnectionString
@@ -12,10 +15,11 @@ BeforeAll {
     $script:Pwsh = if ($IsWindows) { Join-Path $PSHOME 'pwsh.exe' } else { Join-Path $PSHOME 'pwsh' }
     $script:Child = Join-Path $PSScriptRoot 'BlobVaultChild.ps1'
 
-    function Start-Child([string]$Mode, [int]$Value) {
+    function Start-Child([string]$Mode, [int]$Value, [switch]$WaitForGo) {
         # A pwsh process running BlobVaultChild.ps1 with this process's environment (ACMEPS_VAULT and the connection string).
         $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
         foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script:Child, '-Module', $script:Module, '-Mode', $Mode, '-Value', $Value) { $psi.ArgumentList.Add([string]$a) }
+        if ($WaitForGo) { $psi.ArgumentList.Add('-WaitForGo'); $psi.RedirectStandardInput = $true }
         $psi.UseShellExecute = $false
         $psi.RedirectStandardOutput = $true
         $psi.RedirectStandardError = $true
@@ -36,6 +40,8 @@ AfterAll {
     if ($script:Azurite) { Stop-AzuriteTestServer -Server $script:Azurite }
     $env:ACMEPS_VAULT = $script:Saved.Vault
     $env:ACMEPS_VAULT_CONNECTION_STRING = $script:Saved.Cs
+    $env:ACMEPS_VAULT_KEY = $script:Saved.Key
+    $env:ACMEPS_VAULT_KDFCOST = $script:Saved.Cost
 }
 
 Describe 'Issuance into a container vault' {
@@ -106,19 +112,30 @@ Describe 'Locks across processes' {
     }
 
     It 'a lock held by a killed process is free again once its lease runs out' {
+        # The second process is started and has the store open before the holder is killed, so that it asks within a
+        # second of the kill, well inside the 20 s lease, however long a process takes to start here.
         $holder = Start-Child hold
+        $busy = Start-Child try 1 -WaitForGo
         try {
             $line = $holder.StandardOutput.ReadLineAsync()
             $line.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue -Because 'the holder takes the lock'
             $line.Result | Should -Be 'locked'
+            $busyErr = $busy.StandardError.ReadToEndAsync()
+            $ready = $busy.StandardOutput.ReadLineAsync()
+            $ready.Wait([TimeSpan]::FromSeconds(60)) | Should -BeTrue -Because 'the second process opens the store'
+            $ready.Result | Should -Be 'ready'
             $holder.Kill()   # SIGKILL: no Dispose, no release; the lease stays until it expires
             $holder.WaitForExit()
-            $busy = Invoke-Child try 1
-            $busy.Out | Should -Be 'AcmeVaultLocked' -Because $busy.Err
+            $busy.StandardInput.WriteLine('go'); $busy.StandardInput.Flush()
+            $busyOut = $busy.StandardOutput.ReadToEnd().Trim()
+            $busy.WaitForExit()
+            $busyOut | Should -Be 'AcmeVaultLocked' -Because $busyErr.Result
             $later = Invoke-Child try 90
             $later.Out | Should -Be 'acquired' -Because $later.Err
         }
-        finally { if (-not $holder.HasExited) { $holder.Kill() }; $holder.Dispose() }
+        finally {
+            foreach ($p in $holder, $busy) { if (-not $p.HasExited) { $p.Kill() }; $p.Dispose() }
+        }
     }
 }
 

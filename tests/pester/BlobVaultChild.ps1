@@ -3,8 +3,9 @@
 #   count <n>         n times: lock 'counter', read the file 'counter', write it + 1, unlock
 #   hold              lock 'order', print 'locked', sleep until killed
 #   try <seconds>     try to lock 'order' within the time: print 'acquired' or the ErrorId
+#                     (-WaitForGo: first print 'ready' and wait for a line on standard input)
 #   read              print the file 'counter'
-param([Parameter(Mandatory)][string]$Module, [Parameter(Mandatory)][string]$Mode, [int]$Value)
+param([Parameter(Mandatory)][string]$Module, [Parameter(Mandatory)][string]$Mode, [int]$Value, [switch]$WaitForGo)
 $ErrorActionPreference = 'Stop'
 Add-Type -Path (Join-Path (Split-Path $Module -Parent) 'dependencies/AcmePS.Core.dll')
 $store = [AcmePS.Core.Vault.VaultStores]::Open($env:ACMEPS_VAULT)
@@ -24,6 +25,7 @@ switch ($Mode) {
     }
     'read' { $store.Read('counter') }
     'try' {
+        if ($WaitForGo) { [Console]::Out.WriteLine('ready'); [Console]::Out.Flush(); $null = [Console]::In.ReadLine() }
         try { $store.Lock('order', [TimeSpan]::FromSeconds($Value), $none).Dispose(); 'acquired' }
         catch { $e = $_.Exception; while ($e.InnerException -and -not $e.PSObject.Properties['ErrorId']) { $e = $e.InnerException }; $e.ErrorId }
     }

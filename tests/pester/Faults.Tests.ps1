@@ -7,7 +7,8 @@ BeforeAll {
     $script:OldTimeout = $env:ACMEPS_REQUEST_TIMEOUT_SECONDS
     $env:ACMEPS_REQUEST_TIMEOUT_SECONDS = '2'
     $script:Server = Start-AcmeTestServer
-    $script:Proxy = Start-AcmeTestProxy -Server $script:Server -PostFaultPercent 20 -DelayMilliseconds 2500 `
+    # A fixed seed: the same faults in the same order on every run, so that a failure can be run again as it happened.
+    $script:Proxy = Start-AcmeTestProxy -Server $script:Server -PostFaultPercent 20 -DelayMilliseconds 2500 -Seed 20261128 `
         -Faults status503, status500, dropBefore, dropAfter, badNonce, delay
     $script:Vault = New-TestVault
     Set-AcmeServer -DirectoryUrl $script:Proxy.DirectoryUrl -TrustedRoot $script:Server.TrustedRoot

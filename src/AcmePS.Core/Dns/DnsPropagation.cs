@@ -21,6 +21,19 @@ namespace AcmePS.Core.Dns
     {
         /// <summary>Names under these top-level domains (RFC 2606, RFC 6761) never exist in public DNS: with no server to ask, they are not checked.</summary>
         private static readonly string[] ReservedTopLevel = { "test", "example", "invalid", "localhost" };
+        private static readonly string[] ReservedSecondLevel = { "example.com", "example.net", "example.org" };
+
+        /// <summary>
+        /// Whether a name is under a domain reserved for tests and documentation (RFC 2606, RFC 6761): .test, .example,
+        /// .invalid, .localhost, example.com, example.net and example.org. No public CA issues for them, and their
+        /// public servers never hold a record of ours: such a name is checked only against servers given by name.
+        /// </summary>
+        internal static bool IsReservedName(string name)
+        {
+            var labels = (name ?? "").TrimEnd('.').ToLowerInvariant().Split('.');
+            if (ReservedTopLevel.Contains(labels.Last())) return true;
+            return labels.Length >= 2 && ReservedSecondLevel.Contains(labels[labels.Length - 2] + "." + labels[labels.Length - 1]);
+        }
 
         internal static TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -62,9 +75,9 @@ namespace AcmePS.Core.Dns
                     foreach (var text in named.Distinct(StringComparer.OrdinalIgnoreCase))
                         target.Servers.Add(new Server { Label = text, EndPoint = await DnsServerAddress.Parse(text).ResolveAsync().ConfigureAwait(false) });
                 }
-                else if (ReservedTopLevel.Contains(target.Name.Split('.').Last()))
+                else if (IsReservedName(target.Name))
                 {
-                    AcmeTrace.Write($"DNS: {target.Name} is under a reserved top-level domain and no DNS server was given: its propagation is not checked.");
+                    AcmeTrace.Write($"DNS: {target.Name} is under a domain reserved for tests and documentation and no DNS server was given: its propagation is not checked.");
                     continue;
                 }
                 else
