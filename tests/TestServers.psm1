@@ -47,9 +47,10 @@ function Get-LogTail([string]$Path) {
     if (Test-Path $Path) { (Get-Content $Path -Tail 20) -join "`n" } else { '(no log)' }
 }
 
-function Test-TcpOpen([int]$Port) {
+function Test-TcpOpen([int]$Port, [int]$TimeoutMilliseconds = 2000) {
+    # Whether something accepts TCP connections on 127.0.0.1:$Port.
     $c = [System.Net.Sockets.TcpClient]::new()
-    try { $c.ConnectAsync('127.0.0.1', $Port).Wait(500) -and $c.Connected } catch { $false } finally { $c.Dispose() }
+    try { $c.ConnectAsync('127.0.0.1', $Port).Wait($TimeoutMilliseconds) -and $c.Connected } catch { $false } finally { $c.Dispose() }
 }
 
 function Stop-ProcessById([int]$ProcessId) {
@@ -152,7 +153,7 @@ function Start-AcmeTestServer {
         $failed = if ($cts.HasExited) { "pebble-challtestsrv exited ($($cts.ExitCode))`n$(Get-LogTail $ctsLog)" }
         elseif ($pebble.HasExited) { "pebble exited ($($pebble.ExitCode))`n$(Get-LogTail $pebbleLog)" }
         if (-not $failed) {
-            $ready = (Test-TcpOpen $ctsMgmtPort) -and (Test-TcpOpen $dnsPort)
+            $ready = (Test-TcpOpen $ctsMgmtPort -TimeoutMilliseconds 500) -and (Test-TcpOpen $dnsPort -TimeoutMilliseconds 500)
             if ($ready) {
                 try { $null = Invoke-RestMethod -Uri $server.DirectoryUrl -SkipCertificateCheck -TimeoutSec 2; break } catch { }
             }
@@ -428,4 +429,4 @@ function Get-AcmeTestNewOrder {
 Export-ModuleMember -Function Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
 Export-ModuleMember -Function Start-AcmeProviderStandIn, Stop-AcmeProviderStandIn
 Export-ModuleMember -Function Set-AcmeTestProxy, Set-AcmeTestRenewalWindow, Add-AcmeTestReplaced, Get-AcmeTestNewOrder
-Export-ModuleMember -Function Start-AcmeTestBind, Stop-AcmeTestBind, Test-IPv6Loopback, Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem
+Export-ModuleMember -Function Start-AcmeTestBind, Stop-AcmeTestBind, Test-IPv6Loopback, Test-TcpOpen, Start-AcmeTestServer, Stop-AcmeTestServer, Get-AcmeTestRoot, Get-AcmeTestCertStatus, Start-AcmeTestProxy, Stop-AcmeTestProxy, Add-AcmeTestProblem

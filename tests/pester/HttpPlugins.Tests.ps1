@@ -8,11 +8,6 @@ BeforeAll {
     $null = Initialize-TestAccount $script:Server
     $script:Port = $script:Server.Http01Port
 
-    function Test-Listening([int]$Port) {
-        $c = [Net.Sockets.TcpClient]::new()
-        try { $c.Connect('127.0.0.1', $Port); $true } catch { $false } finally { $c.Dispose() }
-    }
-
     function Get-Answer([string]$Path) {
         Invoke-WebRequest -Uri "http://127.0.0.1:$script:Port$Path" -SkipHttpErrorCheck -TimeoutSec 10
     }
@@ -63,12 +58,12 @@ AfterAll {
 
 Describe 'SelfHost' {
     It 'issues through New-AcmeCertificate -ChallengeType http-01, and stops listening afterwards' {
-        Test-Listening $script:Port | Should -BeFalse -Because 'nothing listens on Pebble''s http-01 port before'
+        Test-TcpOpen $script:Port | Should -BeFalse -Because 'nothing listens on Pebble''s http-01 port before'
         $name = New-UniqueName 'sh'
         # the default address: every address (dual-stack), which Pebble reaches on 127.0.0.1
         $cert = New-AcmeCertificate -DnsName $name -ChallengeType http-01 -Plugin SelfHost -PluginParameters @{ Port = $script:Port }
         $cert.DnsNames | Should -Be @($name)
-        Test-Listening $script:Port | Should -BeFalse
+        Test-TcpOpen $script:Port | Should -BeFalse
         (Get-AcmeOrder -Name $name).Status | Should -Be 'valid'
     }
 
@@ -88,7 +83,7 @@ Describe 'SelfHost' {
 
         $order = $published | Submit-AcmeChallenge
         $order.Status | Should -Be 'ready'
-        Test-Listening $script:Port | Should -BeFalse
+        Test-TcpOpen $script:Port | Should -BeFalse
         ($order | Complete-AcmeOrder).DnsNames | Sort-Object | Should -Be ($names | Sort-Object)
     }
 
@@ -97,7 +92,7 @@ Describe 'SelfHost' {
         $certs = @($names | ForEach-Object { [pscustomobject]@{ DnsName = $_ } } |
                 New-AcmeCertificate -ChallengeType http-01 -Plugin SelfHost -PluginParameters @{ Port = $script:Port; Address = '127.0.0.1' } -ThrottleLimit 3)
         $certs.DnsNames | Sort-Object | Should -Be ($names | Sort-Object)
-        Test-Listening $script:Port | Should -BeFalse
+        Test-TcpOpen $script:Port | Should -BeFalse
     }
 
     It 'reports a port already in use as AcmeSelfHostListenFailed, and New-AcmeCertificate fails before the CA is asked to validate' {
@@ -116,26 +111,10 @@ Describe 'SelfHost' {
     }
 
     It 'stops listening when New-AcmeCertificate is stopped (Ctrl+C) while it waits for the CA' {
-        # Pebble's connection to Http01Port is accepted and never answered, so the validation hangs; SelfHost listens on
-        # a port of its own, and the command runs in a runspace of its own so that it can be stopped.
-        $hang = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $script:Port); $hang.Start()
-        $free = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $free.Start(); $own = $free.LocalEndpoint.Port; $free.Stop()
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($Module, $Name, $Port)
-                    Import-Module $Module
-                    New-AcmeCertificate -DnsName $Name -ChallengeType http-01 -Plugin SelfHost -PluginParameters @{ Port = $Port; Address = '127.0.0.1' }
-                }).AddArgument((Get-Module AcmePS).Path).AddArgument((New-UniqueName 'stop')).AddArgument($own)
-            $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not (Test-Listening $own) -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            Test-Listening $own | Should -BeTrue -Because 'the answer is served while the CA validates'
-            $ps.Stop()
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            Test-Listening $own | Should -BeFalse
-        }
-        finally { $ps.Dispose(); $hang.Stop() }
+        $r = Stop-IssuanceWhileValidating -HangPort $script:Port -ChallengeType http-01 -Plugin SelfHost -Name (New-UniqueName 'stop')
+        $r.ListeningBefore | Should -BeTrue -Because 'the answer is served while the CA validates'
+        $r.State | Should -Be 'Stopped'
+        $r.ListeningAfter | Should -BeFalse
     }
 
     It 'refuses an address that is not an IP address, and a dns-01 challenge' {
@@ -145,7 +124,7 @@ Describe 'SelfHost' {
         $d = New-AcmeOrder -DnsName (New-UniqueName 'dns') | Get-AcmeChallenge -Type dns-01
         $d | Publish-AcmeSelfHostChallenge -Port $script:Port -ErrorVariable ev2 -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         Get-ErrorId $ev2 | Should -Be 'AcmePluginChallengeTypeUnsupported'
-        Test-Listening $script:Port | Should -BeFalse
+        Test-TcpOpen $script:Port | Should -BeFalse
     }
 }
 

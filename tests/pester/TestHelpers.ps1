@@ -74,3 +74,28 @@ function Export-TestKey($Certificate) {
     $Certificate | Export-AcmeCertificate -Path $path -Format KeyPem
     $path
 }
+
+function Stop-IssuanceWhileValidating {
+    # Ctrl+C while a listener plugin (SelfHost, TlsAlpn) answers: Pebble's connection to -HangPort (its http-01 or
+    # tls-alpn-01 port) is accepted and never answered, so the validation hangs; the plugin listens on a free port of
+    # its own, and New-AcmeCertificate runs in a runspace of its own so that it can be stopped. Returns whether the
+    # plugin listened before the stop, the runspace's state after it, and whether the plugin still listens.
+    param([int]$HangPort, [string]$ChallengeType, [string]$Plugin, [string]$Name)
+    $hang = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $HangPort); $hang.Start()
+    $free = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $free.Start(); $own = $free.LocalEndpoint.Port; $free.Stop()
+    $ps = [powershell]::Create()
+    try {
+        $null = $ps.AddScript({
+                param($Module, $Name, $ChallengeType, $Plugin, $Port)
+                Import-Module $Module
+                New-AcmeCertificate -DnsName $Name -ChallengeType $ChallengeType -Plugin $Plugin -PluginParameters @{ Port = $Port; Address = '127.0.0.1' }
+            }).AddArgument((Get-Module AcmePS).Path).AddArgument($Name).AddArgument($ChallengeType).AddArgument($Plugin).AddArgument($own)
+        $handle = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while (-not (Test-TcpOpen $own) -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $before = Test-TcpOpen $own
+        $ps.Stop()
+        [pscustomobject]@{ ListeningBefore = $before; State = $ps.InvocationStateInfo.State; ListeningAfter = Test-TcpOpen $own }
+    }
+    finally { $ps.Dispose(); $hang.Stop() }
+}

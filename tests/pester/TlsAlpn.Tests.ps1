@@ -6,11 +6,6 @@ BeforeAll {
     $script:TlsPort = $script:Env.Server.TlsPort
     $script:Alpn = @{ Address = '127.0.0.1'; Port = $script:TlsPort }
 
-    function Test-TcpOpen([int]$Port) {
-        $c = [System.Net.Sockets.TcpClient]::new()
-        try { $c.ConnectAsync('127.0.0.1', $Port).Wait(2000) -and $c.Connected } catch { $false } finally { $c.Dispose() }
-    }
-
     function Get-PemCertificate([string]$Path) {
         $chain = [Security.Cryptography.X509Certificates.X509Certificate2Collection]::new(); $chain.ImportFromPemFile($Path)
         $chain[0]
@@ -64,26 +59,10 @@ Describe 'tls-alpn-01 against Pebble' {
     }
 
     It 'stops listening when New-AcmeCertificate is stopped (Ctrl+C) while it waits for the CA' {
-        # Pebble's connection to its TlsPort is accepted and never answered, so the validation hangs; the plugin listens
-        # on a port of its own, and the command runs in a runspace of its own so that it can be stopped.
-        $hang = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, $script:TlsPort); $hang.Start()
-        $free = [Net.Sockets.TcpListener]::new([Net.IPAddress]::Loopback, 0); $free.Start(); $own = $free.LocalEndpoint.Port; $free.Stop()
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript({
-                    param($Module, $Name, $Port)
-                    Import-Module $Module
-                    New-AcmeCertificate -DnsName $Name -ChallengeType tls-alpn-01 -Plugin TlsAlpn -PluginParameters @{ Port = $Port; Address = '127.0.0.1' }
-                }).AddArgument((Get-Module AcmePS).Path).AddArgument((New-UniqueName 'alpnstop')).AddArgument($own)
-            $handle = $ps.BeginInvoke()
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (-not (Test-TcpOpen $own) -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-            Test-TcpOpen $own | Should -BeTrue -Because 'the answer is served while the CA validates'
-            $ps.Stop()
-            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
-            Test-TcpOpen $own | Should -BeFalse
-        }
-        finally { $ps.Dispose(); $hang.Stop() }
+        $r = Stop-IssuanceWhileValidating -HangPort $script:TlsPort -ChallengeType tls-alpn-01 -Plugin TlsAlpn -Name (New-UniqueName 'alpnstop')
+        $r.ListeningBefore | Should -BeTrue -Because 'the answer is served while the CA validates'
+        $r.State | Should -Be 'Stopped'
+        $r.ListeningAfter | Should -BeFalse
     }
 
     It 'writes a clear error for a port already in use and for a challenge of another type' {
