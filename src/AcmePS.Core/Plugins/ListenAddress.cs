@@ -38,12 +38,33 @@ namespace AcmePS.Core.Plugins
         public static string Format(IPEndPoint endPoint) =>
             endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? $"[{endPoint.Address}]:{endPoint.Port}" : $"{endPoint.Address}:{endPoint.Port}";
 
-        /// <summary>A listening socket for the address and port, not started; on "::" (and "*") it takes IPv4 too.</summary>
-        public static TcpListener NewListener(IPEndPoint endPoint)
+        /// <summary>
+        /// A started listening socket for the address and port; on "::" (and "*") it takes IPv4 too. When the address
+        /// cannot be bound: <paramref name="errorIdPrefix"/>ListenFailed, saying why (<paramref name="inUse"/> when another
+        /// program holds the port).
+        /// </summary>
+        public static TcpListener Start(IPEndPoint endPoint, string errorIdPrefix, string challengeType, string inUse)
         {
-            var tcp = new TcpListener(endPoint);
-            if (endPoint.Address.Equals(IPAddress.IPv6Any)) tcp.Server.DualMode = true;
-            return tcp;
+            TcpListener tcp = null;
+            try
+            {
+                tcp = new TcpListener(endPoint);
+                if (endPoint.Address.Equals(IPAddress.IPv6Any)) tcp.Server.DualMode = true;
+                tcp.Start();
+                return tcp;
+            }
+            catch (SocketException ex)
+            {
+                tcp?.Server.Dispose();
+                string why = ex.SocketErrorCode == SocketError.AddressAlreadyInUse
+                    ? inUse
+                    : ex.SocketErrorCode == SocketError.AccessDenied
+                        ? "this account may not listen there (on Linux and macOS, ports below 1024 need root or CAP_NET_BIND_SERVICE)"
+                        : ex.Message;
+                throw new AcmeException(errorIdPrefix + "ListenFailed",
+                    ex.SocketErrorCode == SocketError.AccessDenied ? AcmeErrorKind.PermissionDenied : AcmeErrorKind.ResourceBusy,
+                    $"Cannot listen for {challengeType} validation on {Format(endPoint)}: {why}.", ex) { Target = Format(endPoint) };
+            }
         }
     }
 }

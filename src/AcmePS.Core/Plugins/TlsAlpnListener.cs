@@ -33,18 +33,8 @@ namespace AcmePS.Core.Plugins
 
         public static TlsAlpnListener Start(IPEndPoint endpoint)
         {
-            TcpListener tcp = null;
-            try
-            {
-                tcp = ListenAddress.NewListener(endpoint);
-                tcp.Start();
-            }
-            catch (SocketException ex)
-            {
-                tcp?.Server.Dispose();
-                throw new AcmeException("AcmeTlsAlpnListenFailed", AcmeErrorKind.ResourceBusy,
-                    $"Cannot listen on {ListenAddress.Format(endpoint)} for tls-alpn-01: {ex.Message}", ex) { Target = ListenAddress.Format(endpoint) };
-            }
+            var tcp = ListenAddress.Start(endpoint, "AcmeTlsAlpn", "tls-alpn-01",
+                "another program (a web server on the HTTPS port?) already listens there: stop it for the validation, or use another challenge type");
             var listener = new TlsAlpnListener(tcp);
             Task.Run(listener.AcceptLoopAsync);
             return listener;

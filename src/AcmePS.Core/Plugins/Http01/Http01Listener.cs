@@ -34,24 +34,8 @@ namespace AcmePS.Core.Plugins.Http01
         /// <summary>Binds and starts accepting; AcmeSelfHostListenFailed when the address and port cannot be bound.</summary>
         public static Http01Listener Start(IPEndPoint endPoint)
         {
-            TcpListener tcp = null;
-            try
-            {
-                tcp = ListenAddress.NewListener(endPoint);
-                tcp.Start();
-            }
-            catch (SocketException ex)
-            {
-                tcp?.Server.Dispose();
-                string why = ex.SocketErrorCode == SocketError.AddressAlreadyInUse
-                    ? "another program (a web server?) already listens there: stop it for the validation, or use the WebRoot plugin"
-                    : ex.SocketErrorCode == SocketError.AccessDenied
-                        ? "this account may not listen there (on Linux and macOS, ports below 1024 need root or CAP_NET_BIND_SERVICE)"
-                        : ex.Message;
-                throw new AcmeException("AcmeSelfHostListenFailed",
-                    ex.SocketErrorCode == SocketError.AccessDenied ? AcmeErrorKind.PermissionDenied : AcmeErrorKind.ResourceBusy,
-                    $"Cannot listen for http-01 validation on {ListenAddress.Format(endPoint)}: {why}.", ex) { Target = ListenAddress.Format(endPoint) };
-            }
+            var tcp = ListenAddress.Start(endPoint, "AcmeSelfHost", "http-01",
+                "another program (a web server?) already listens there: stop it for the validation, or use the WebRoot plugin");
             var listener = new Http01Listener(tcp);
             _ = Task.Run(listener.AcceptLoopAsync);
             return listener;
