@@ -12,18 +12,12 @@ BeforeAll {
     $env:ACMEPS_VAULT_CONNECTION_STRING = $script:Azurite.ConnectionString
     $script:Cts = @{ ManagementUrl = $script:Server.ChallTestSrvUrl }
     $script:Module = (Get-Module AcmePS).Path
-    $script:Pwsh = if ($IsWindows) { Join-Path $PSHOME 'pwsh.exe' } else { Join-Path $PSHOME 'pwsh' }
     $script:Child = Join-Path $PSScriptRoot 'BlobVaultChild.ps1'
 
     function Start-Child([string]$Mode, [int]$Value, [switch]$WaitForGo) {
         # A pwsh process running BlobVaultChild.ps1 with this process's environment (ACMEPS_VAULT and the connection string).
-        $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
-        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script:Child, '-Module', $script:Module, '-Mode', $Mode, '-Value', $Value) { $psi.ArgumentList.Add([string]$a) }
-        if ($WaitForGo) { $psi.ArgumentList.Add('-WaitForGo'); $psi.RedirectStandardInput = $true }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        [Diagnostics.Process]::Start($psi)
+        $arguments = @('-Module', $script:Module, '-Mode', $Mode, '-Value', $Value) + @(if ($WaitForGo) { '-WaitForGo' })
+        Start-TestPwsh $script:Child $arguments -RedirectInput:$WaitForGo
     }
 
     function Invoke-Child([string]$Mode, [int]$Value) {

@@ -4,7 +4,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:Env = Start-TestEnvironment
     $script:Cts = @{ ManagementUrl = $script:Env.Server.ChallTestSrvUrl }
-    $script:Pwsh = if ($IsWindows) { Join-Path $PSHOME 'pwsh.exe' } else { Join-Path $PSHOME 'pwsh' }
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('acmeps-conc-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $null = New-Item -ItemType Directory $script:Work
     $script:Worker = Join-Path $script:Work 'worker.ps1'
@@ -36,11 +35,7 @@ Describe 'Four processes on one vault' {
 
         $own = 1..4 | ForEach-Object { $w = $_; ,@(1..5 | ForEach-Object { New-UniqueName "w$w-$_" }) }
         $processes = foreach ($w in 0..3) {
-            $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
-            foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script:Worker, (Get-Module AcmePS).Path, ($own[$w] -join ','), ($shared -join ','), $script:Cts.ManagementUrl) { $psi.ArgumentList.Add($a) }
-            $psi.RedirectStandardOutput = $true
-            $psi.RedirectStandardError = $true
-            $p = [Diagnostics.Process]::Start($psi)
+            $p = Start-TestPwsh $script:Worker @((Get-Module AcmePS).Path, ($own[$w] -join ','), ($shared -join ','), $script:Cts.ManagementUrl)
             [pscustomobject]@{ Process = $p; Out = $p.StandardOutput.ReadToEndAsync(); Err = $p.StandardError.ReadToEndAsync() }
         }
         foreach ($p in $processes) {
@@ -81,11 +76,7 @@ $lock = $vault.LockOrder($Server, $Account, $Name, [TimeSpan]::FromSeconds(10), 
 [Console]::Out.WriteLine('locked'); [Console]::Out.Flush()
 Start-Sleep -Seconds 300
 '@
-        $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
-        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $holder, (Get-Module AcmePS).Path, $script:Env.Account.Server, $script:Env.Account.Id, $name) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($psi)
+        $process = Start-TestPwsh $holder @((Get-Module AcmePS).Path, $script:Env.Account.Server, $script:Env.Account.Id, $name)
         try {
             $null = $process.StandardError.ReadToEndAsync()
             $line = $process.StandardOutput.ReadLineAsync()

@@ -5,7 +5,6 @@ BeforeAll {
     . (Join-Path $PSScriptRoot 'TestHelpers.ps1')
     $script:Env = Start-TestEnvironment
     $script:Cts = @{ ManagementUrl = $script:Env.Server.ChallTestSrvUrl }
-    $script:Pwsh = if ($IsWindows) { Join-Path $PSHOME 'pwsh.exe' } else { Join-Path $PSHOME 'pwsh' }
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('acmeps-crash-' + [guid]::NewGuid().ToString('N').Substring(0, 8))
     $null = New-Item -ItemType Directory $script:Work
     $script:Worker = Join-Path $script:Work 'worker.ps1'
@@ -24,11 +23,7 @@ foreach ($name in Get-Content $NamesFile) {
     }
 
     function Start-Worker([string]$NamesFile, [string]$Log) {
-        $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
-        foreach ($a in '-NoProfile', '-NonInteractive', '-File', $script:Worker, (Get-Module AcmePS).Path, $NamesFile, $Log, $script:Cts.ManagementUrl) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true
-        $psi.RedirectStandardError = $true
-        $process = [Diagnostics.Process]::Start($psi)
+        $process = Start-TestPwsh $script:Worker @((Get-Module AcmePS).Path, $NamesFile, $Log, $script:Cts.ManagementUrl)
         $null = $process.StandardOutput.ReadToEndAsync(); $null = $process.StandardError.ReadToEndAsync()
         $process
     }

@@ -281,11 +281,7 @@ Import-Module '$(Join-Path (Get-Module AcmePS).ModuleBase 'AcmePS.psd1')'
 Import-Module '$($script:PluginPath)'
 New-AcmeCertificate -DnsName '$name' -Plugin PropTest -DnsServer '$($script:Dns)' -PluginParameters @{ Port = $($parameters.Port); Key = '$($parameters.Key)'; Value = 'stuck'; Log = '$log' }
 "@
-        $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in (Join-Path $PSHOME 'pwsh.dll'), '-NoProfile', '-NonInteractive', '-File', $script) { $psi.ArgumentList.Add($a) }
-        $psi.UseShellExecute = $false
-        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardError = $true
-        $child = [Diagnostics.Process]::Start($psi)
+        $child = Start-TestPwsh $script
         try {
             $deadline = [DateTime]::UtcNow.AddSeconds(90)
             while (-not ((Test-Path $log) -and (Get-Content $log) -contains "publish $name") -and -not $child.HasExited -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }

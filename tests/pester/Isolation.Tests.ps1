@@ -7,7 +7,6 @@ BeforeAll {
     $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
     $script:OtherBc = Join-Path $packages 'bouncycastle.cryptography/2.4.0/lib/net6.0/BouncyCastle.Cryptography.dll'
     $script:ModuleDir = Split-Path (Get-Module AcmePS).Path -Parent
-    $script:Pwsh = if ($IsWindows) { Join-Path $PSHOME 'pwsh.exe' } else { Join-Path $PSHOME 'pwsh' }
 }
 
 AfterAll {

@@ -5,6 +5,7 @@ $script:RepoRoot = Resolve-Path (Join-Path $PSScriptRoot '../..')
 $modulePath = if ($env:ACMEPS_MODULE_PATH) { $env:ACMEPS_MODULE_PATH } else { Join-Path $script:RepoRoot 'out/AcmePS/AcmePS.psd1' }
 Import-Module $modulePath -Force
 Import-Module (Join-Path $script:RepoRoot 'tests/TestServers.psm1') -Force
+$script:Pwsh = if ($IsWindows) { Join-Path $PSHOME 'pwsh.exe' } else { Join-Path $PSHOME 'pwsh' }
 
 function New-TestVault {
     # A new empty vault for the calls that follow (ACMEPS_VAULT is read by every command).
@@ -98,4 +99,16 @@ function Stop-IssuanceWhileValidating {
         [pscustomobject]@{ ListeningBefore = $before; State = $ps.InvocationStateInfo.State; ListeningAfter = Test-TcpOpen $own }
     }
     finally { $ps.Dispose(); $hang.Stop() }
+}
+
+function Start-TestPwsh([string]$File, [object[]]$Arguments = @(), [switch]$RedirectInput) {
+    # A child pwsh running a script file with this process's environment; its standard output and error are
+    # redirected, and its standard input with -RedirectInput.
+    $psi = [Diagnostics.ProcessStartInfo]::new($script:Pwsh)
+    foreach ($a in @('-NoProfile', '-NonInteractive', '-File', $File) + $Arguments) { $psi.ArgumentList.Add([string]$a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = [bool]$RedirectInput
+    [Diagnostics.Process]::Start($psi)
 }

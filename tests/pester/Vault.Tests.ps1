@@ -5,7 +5,6 @@ BeforeAll {
     $script:Server = Start-AcmeTestServer
     $script:Vault = New-TestVault
     $null = Initialize-TestAccount $script:Server
-    $script:Pwsh = if ($IsWindows) { Join-Path $PSHOME 'pwsh.exe' } else { Join-Path $PSHOME 'pwsh' }
     $script:ModulePath = (Get-Module AcmePS).Path -replace '\.dll$', '.psd1'
 
     # A DNS plugin with secret parameters (a TSIG-like key as a string, an API token as a SecureString) that
