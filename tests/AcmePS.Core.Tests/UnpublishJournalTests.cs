@@ -21,6 +21,22 @@ public sealed class UnpublishJournalTests : IDisposable
         PluginSettingsRecord.Create("Test", "dns-01", new[] { new KeyValuePair<string, object>("Zone", "example.com") }),
         new[] { new PendingChallenge { Identifier = "a.example.com", Type = "dns-01", RecordName = "_acme-challenge.a.example.com", RecordValue = "v" } }, stop);
 
+    /// <summary>Leaves an entry behind as <paramref name="other"/> would have, recording <paramref name="started"/> as its start.</summary>
+    private void RecordForProcess(Process other, DateTimeOffset started)
+    {
+        string id = RecordOne();
+        UnpublishJournal.Done(_vault, "srv", "acct", id, cleanedUp: false);
+        string path = $"servers/srv/accounts/acct/unpublish/{id}/pending.json";
+        var json = JObject.Parse(_vault.Store.Read(path));
+        json["processId"] = other.Id;
+        json["processStarted"] = started;
+        _vault.Store.Write(path, json.ToString());
+    }
+
+    private static DateTimeOffset StartOf(Process process) => new(process.StartTime.ToUniversalTime(), TimeSpan.Zero);
+
+    private static DateTimeOffset WholeSecond(DateTimeOffset t) => new(t.Year, t.Month, t.Day, t.Hour, t.Minute, t.Second, TimeSpan.Zero);
+
     [Fact]
     public void AnEntryInFlightIsNotReplayedAndACleanFinishDeletesIt()
     {
@@ -51,15 +67,7 @@ public sealed class UnpublishJournalTests : IDisposable
         using var other = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         try
         {
-            string id = RecordOne();
-            UnpublishJournal.Done(_vault, "srv", "acct", id, cleanedUp: false);
-            // make the entry another process's
-            string path = $"servers/srv/accounts/acct/unpublish/{id}/pending.json";
-            var json = JObject.Parse(_vault.Store.Read(path));
-            var started = other.StartTime.ToUniversalTime();
-            json["processId"] = other.Id;
-            json["processStarted"] = new DateTimeOffset(started.Year, started.Month, started.Day, started.Hour, started.Minute, started.Second, TimeSpan.Zero);
-            _vault.Store.Write(path, json.ToString());
+            RecordForProcess(other, WholeSecond(StartOf(other)));
             Assert.Empty(UnpublishJournal.Abandoned(_vault, "srv", "acct"));
 
             other.Kill();
@@ -91,18 +99,9 @@ public sealed class UnpublishJournalTests : IDisposable
         using var other = Process.Start(new ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
         try
         {
-            string id = RecordOne();
-            UnpublishJournal.Done(_vault, "srv", "acct", id, cleanedUp: false);
-            string path = $"servers/srv/accounts/acct/unpublish/{id}/pending.json";
-            var json = JObject.Parse(_vault.Store.Read(path));
-            var started = new DateTimeOffset(other.StartTime.ToUniversalTime(), TimeSpan.Zero);
+            var started = StartOf(other);
             // shiftSeconds 1: the start of the next second plus 1 ms, which is within a second of the real start
-            var recorded = shiftSeconds == 1
-                ? new DateTimeOffset(started.Year, started.Month, started.Day, started.Hour, started.Minute, started.Second, TimeSpan.Zero).AddSeconds(1).AddMilliseconds(1)
-                : started.AddSeconds(shiftSeconds);
-            json["processId"] = other.Id;
-            json["processStarted"] = recorded;
-            _vault.Store.Write(path, json.ToString());
+            RecordForProcess(other, shiftSeconds == 1 ? WholeSecond(started).AddSeconds(1).AddMilliseconds(1) : started.AddSeconds(shiftSeconds));
             Assert.Equal(abandoned ? 1 : 0, UnpublishJournal.Abandoned(_vault, "srv", "acct").Count);
         }
         finally
